@@ -6,7 +6,8 @@
 #                                                   (logs, kvConfig.json, namesrv.properties); exec's java
 #   java-peers.sh broker  <version> <conf>          run a Java broker with properties file <conf>; its home
 #                                                   (ROCKETMQ_HOME, logs) is the directory of <conf>; exec's java
-#   java-peers.sh mqadmin <version> args...         run mqadmin (org.apache.rocketmq.tools.command.MQAdminStartup)
+#   java-peers.sh mqadmin <version> args...         run mqadmin (org.apache.rocketmq.tools.command.MQAdminStartup);
+#                                                   its home is $JAVA_PEERS_TOOLS_HOME or lib-<version>/tools-home
 #   java-peers.sh server-version <version>          print the namesrv/broker version used for <version>
 #   java-peers.sh libdir  <version>                 print the lib dir (…/lib-<version>)
 #
@@ -135,10 +136,8 @@ EOF
     [ $# -ge 1 ] || die "usage: mqadmin <version> args..."
     v="$1"; shift
     need_lib "$v" tools
-    home="${ROCKETMQ_HOME:-}"
-    if [ -z "$home" ]; then
-      home="$(libdir "$v")/tools-home"
-    fi
+    # mqadmin's own home (logback_tools.xml, logs); never the caller's ROCKETMQ_HOME
+    home="${JAVA_PEERS_TOOLS_HOME:-$(libdir "$v")/tools-home}"
     [ -f "$home/conf/logback_tools.xml" ] || write_home "$home"
     export ROCKETMQ_HOME="$home"
     # shellcheck disable=SC2086
