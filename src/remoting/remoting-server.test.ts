@@ -33,6 +33,11 @@ const echo: RequestProcessor = {
         return createResponse(req, ResponseCode.SUCCESS);
       case 1004:
         return new Promise<RemotingCommand>((resolve) => held.push(() => resolve(createResponse(req, ResponseCode.SUCCESS))));
+      case 1006: {
+        const res = createResponse(req, ResponseCode.SUCCESS);
+        res.body = Buffer.alloc(1 << 20, 7);
+        return res;
+      }
       case 1005: {
         const res = createResponse(req, ResponseCode.SUCCESS);
         res.bodyParts = [Buffer.from('part1-'), Buffer.from('part2')];
@@ -46,7 +51,7 @@ const echo: RequestProcessor = {
 const busy: RequestProcessor = { name: 'busy', processRequest: () => null, rejectRequest: () => true };
 
 async function withServer(fn: (port: number) => Promise<void>, maxInFlight = 64): Promise<void> {
-  const table = new ProcessorTable().register([1000, 1001, 1002, 1003, 1004, 1005], echo).register([1100], busy);
+  const table = new ProcessorTable().register([1000, 1001, 1002, 1003, 1004, 1005, 1006], echo).register([1100], busy);
   const server = new RemotingServer({ name: 'test', port: 0, host: '127.0.0.1', connection: { maxInFlight } }, table, logger);
   await server.start();
   try {
@@ -158,6 +163,22 @@ test('a connection with too many requests in flight is not read until one finish
     await c.response(2);
     c.close();
   }, 2),
+);
+
+test('a peer that does not read its responses stops being read from', () =>
+  withServer(async (port) => {
+    const c = await RawClient.connect(port);
+    c.socket.pause();
+    const before = processed;
+    for (let i = 0; i < 400; i++) c.write(frame(1006, i));
+    await new Promise((r) => setTimeout(r, 500));
+    const stalled = processed - before;
+    assert.ok(stalled < 400, `stopped reading after ${stalled} of 400 requests with 1 MiB responses`);
+    c.socket.resume();
+    await c.until(() => c.received.length === 400, 10000, 'all 400 responses once the peer reads');
+    assert.is(processed - before, 400);
+    c.close();
+  }),
 );
 
 test('the outbound client matches responses by opaque and times out', () =>
