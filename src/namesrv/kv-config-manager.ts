@@ -1,6 +1,6 @@
 import { readFileWithBackupSync, writeFileAtomic } from '../common/atomic-file';
 import type { Logger } from '../common/logger';
-import { parseLenientJson } from '../remoting/lenient-json';
+import { parseLenientJson } from '../common/lenient-json';
 
 /**
  * Namespaced key-value config (ORDER_TOPIC_CONFIG and whatever tools put there), persisted after every change to

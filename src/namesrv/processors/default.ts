@@ -10,7 +10,7 @@ import {
   type QueueData,
 } from '../../remoting/bodies/route-data';
 import { decodeRegisterBrokerBody, toDataVersion } from '../../remoting/bodies/register-broker-body';
-import { parseLenientJson } from '../../remoting/lenient-json';
+import { parseLenientJson } from '../../common/lenient-json';
 import {
   decodeBrokerIdentityHeader,
   decodeBrokerNameHeader,

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { ResponseError } from '../errors';
-import { parseLenientJson } from '../lenient-json';
+import { parseLenientJson } from '../../common/lenient-json';
 import { MQVersion } from '../mq-version';
 import { ResponseCode } from '../response-code';
 import type { DataVersion, TopicConfig } from './route-data';
