@@ -1,0 +1,265 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { readInt64, writeInt64 } from '../common/int64';
+import { javaStringHashCode } from '../common/java-hash';
+
+export const INDEX_HEADER_SIZE = 40;
+const HASH_SLOT_SIZE = 4;
+const INDEX_SIZE = 20;
+
+/** |String.hashCode|, with Integer.MIN_VALUE clamped to 0 as Java's code does (VECTORS.md V4). */
+export function indexKeyHash(key: string): number {
+  const h = javaStringHashCode(key);
+  if (h === -2147483648) return 0;
+  return h < 0 ? -h : h;
+}
+
+/** Index file name: creation time as yyyyMMddHHmmssSSS in the broker's local time zone. */
+export function indexFileName(time: number): string {
+  const d = new Date(time);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}${p(d.getMilliseconds(), 3)}`;
+}
+
+export interface IndexHeader {
+  beginTimestamp: number;
+  endTimestamp: number;
+  beginPhyOffset: number;
+  endPhyOffset: number;
+  hashSlotCount: number;
+  indexCount: number;
+}
+
+/**
+ * One IndexFile (STORE.md §6): header, hash slots, items, each item chaining to the previous item of its slot.
+ * The file being written keeps its slot table in memory (20 MB by default) and writes back only the 4 KiB pages it
+ * dirtied; items are appended in batches. Files that are full are only read, with positional reads.
+ */
+export class IndexFile {
+  header: IndexHeader;
+  private slots: Int32Array | undefined;
+  private readonly dirtyPages = new Set<number>();
+  private pendingItems: Buffer[] = [];
+  private pendingStart = 0;
+  /** Items handed to a write that has not completed yet (still readable from memory). */
+  private writingItems: Buffer[] = [];
+  private writingStart = 0;
+  private headerDirty = false;
+  readonly fileSize: number;
+
+  private constructor(
+    readonly file: string,
+    private readonly handle: fsp.FileHandle,
+    readonly maxHashSlotNum: number,
+    readonly maxIndexNum: number,
+    header: IndexHeader,
+  ) {
+    this.header = header;
+    this.fileSize = INDEX_HEADER_SIZE + maxHashSlotNum * HASH_SLOT_SIZE + maxIndexNum * INDEX_SIZE;
+  }
+
+  static async create(dir: string, name: string, maxHashSlotNum: number, maxIndexNum: number, prev?: IndexHeader): Promise<IndexFile> {
+    await fsp.mkdir(dir, { recursive: true });
+    const file = path.join(dir, name);
+    const handle = await fsp.open(file, 'w+');
+    const f = new IndexFile(file, handle, maxHashSlotNum, maxIndexNum, {
+      beginTimestamp: prev?.endTimestamp ?? 0,
+      endTimestamp: prev?.endTimestamp ?? 0,
+      beginPhyOffset: prev?.endPhyOffset ?? 0,
+      endPhyOffset: prev?.endPhyOffset ?? 0,
+      hashSlotCount: 0,
+      indexCount: 1,
+    });
+    await handle.truncate(f.fileSize);
+    f.slots = new Int32Array(maxHashSlotNum);
+    f.headerDirty = true;
+    return f;
+  }
+
+  static async open(file: string, maxHashSlotNum: number, maxIndexNum: number): Promise<IndexFile> {
+    const handle = await fsp.open(file, 'r+');
+    const head = Buffer.alloc(INDEX_HEADER_SIZE);
+    await handle.read(head, 0, INDEX_HEADER_SIZE, 0);
+    const header: IndexHeader = {
+      beginTimestamp: readInt64(head, 0),
+      endTimestamp: readInt64(head, 8),
+      beginPhyOffset: readInt64(head, 16),
+      endPhyOffset: readInt64(head, 24),
+      hashSlotCount: head.readInt32BE(32),
+      indexCount: Math.max(1, head.readInt32BE(36)),
+    };
+    const f = new IndexFile(file, handle, maxHashSlotNum, maxIndexNum, header);
+    const st = await handle.stat();
+    if (st.size !== f.fileSize) {
+      await handle.close();
+      throw new Error(`${file}: length ${st.size} does not match the index file size ${f.fileSize}`);
+    }
+    return f;
+  }
+
+  get name(): string {
+    return path.basename(this.file);
+  }
+
+  isFull(): boolean {
+    return this.header.indexCount >= this.maxIndexNum;
+  }
+
+  /** Loads the slot table so the file can take more keys (the last file after a restart). */
+  async makeWritable(): Promise<void> {
+    if (this.slots) return;
+    const bytes = Buffer.alloc(this.maxHashSlotNum * HASH_SLOT_SIZE);
+    await this.handle.read(bytes, 0, bytes.length, INDEX_HEADER_SIZE);
+    const slots = new Int32Array(this.maxHashSlotNum);
+    for (let i = 0; i < this.maxHashSlotNum; i++) slots[i] = bytes.readInt32BE(i * 4);
+    this.slots = slots;
+    this.pendingStart = this.header.indexCount;
+  }
+
+  /** Java IndexFile#putKey. Returns false when the file is full. */
+  putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+    const h = this.header;
+    if (h.indexCount >= this.maxIndexNum) return false;
+    const slots = this.slots;
+    if (!slots) throw new Error(`index file ${this.name} is not writable`);
+    const keyHash = indexKeyHash(key);
+    const slot = keyHash % this.maxHashSlotNum;
+    let prev = slots[slot]!;
+    if (prev <= 0 || prev > h.indexCount) prev = 0;
+    let timeDiff = h.beginTimestamp <= 0 ? 0 : Math.floor((storeTimestamp - h.beginTimestamp) / 1000);
+    timeDiff = Math.max(0, Math.min(timeDiff, 2147483647));
+    const item = Buffer.allocUnsafe(INDEX_SIZE);
+    item.writeInt32BE(keyHash, 0);
+    writeInt64(item, phyOffset, 4);
+    item.writeInt32BE(timeDiff, 12);
+    item.writeInt32BE(prev, 16);
+    if (this.pendingItems.length === 0) this.pendingStart = h.indexCount;
+    this.pendingItems.push(item);
+    slots[slot] = h.indexCount;
+    this.dirtyPages.add(Math.floor((slot * HASH_SLOT_SIZE) / 4096));
+    if (h.indexCount <= 1) {
+      h.beginPhyOffset = phyOffset;
+      h.beginTimestamp = storeTimestamp;
+    }
+    if (prev === 0) h.hashSlotCount++;
+    h.indexCount++;
+    h.endPhyOffset = phyOffset;
+    h.endTimestamp = storeTimestamp;
+    this.headerDirty = true;
+    return true;
+  }
+
+  private encodeHeader(): Buffer {
+    const b = Buffer.alloc(INDEX_HEADER_SIZE);
+    const h = this.header;
+    writeInt64(b, h.beginTimestamp, 0);
+    writeInt64(b, h.endTimestamp, 8);
+    writeInt64(b, h.beginPhyOffset, 16);
+    writeInt64(b, h.endPhyOffset, 24);
+    b.writeInt32BE(h.hashSlotCount, 32);
+    b.writeInt32BE(h.indexCount, 36);
+    return b;
+  }
+
+  /** Writes pending items, dirtied slot pages and the header. */
+  async commit(): Promise<void> {
+    if (this.pendingItems.length > 0) {
+      this.writingItems = this.pendingItems;
+      this.writingStart = this.pendingStart;
+      this.pendingItems = [];
+      const items = Buffer.concat(this.writingItems);
+      const at = INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + this.writingStart * INDEX_SIZE;
+      try {
+        await this.handle.write(items, 0, items.length, at);
+      } finally {
+        this.writingItems = [];
+      }
+    }
+    if (this.slots && this.dirtyPages.size > 0) {
+      const pages = [...this.dirtyPages].sort((a, b) => a - b);
+      this.dirtyPages.clear();
+      const slotsPerPage = 4096 / HASH_SLOT_SIZE;
+      let i = 0;
+      while (i < pages.length) {
+        let j = i;
+        while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
+        const first = pages[i]! * slotsPerPage;
+        const last = Math.min(this.maxHashSlotNum, (pages[j]! + 1) * slotsPerPage);
+        const b = Buffer.allocUnsafe((last - first) * HASH_SLOT_SIZE);
+        for (let s = first; s < last; s++) b.writeInt32BE(this.slots[s]!, (s - first) * HASH_SLOT_SIZE);
+        await this.handle.write(b, 0, b.length, INDEX_HEADER_SIZE + first * HASH_SLOT_SIZE);
+        i = j + 1;
+      }
+    }
+    if (this.headerDirty) {
+      this.headerDirty = false;
+      await this.handle.write(this.encodeHeader(), 0, INDEX_HEADER_SIZE, 0);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.commit();
+    await this.handle.datasync();
+  }
+
+  /** Releases the in-memory slot table once the file is full and written. */
+  release(): void {
+    this.slots = undefined;
+  }
+
+  private async readSlot(slot: number): Promise<number> {
+    if (this.slots) return this.slots[slot]!;
+    const b = Buffer.alloc(4);
+    await this.handle.read(b, 0, 4, INDEX_HEADER_SIZE + slot * HASH_SLOT_SIZE);
+    return b.readInt32BE(0);
+  }
+
+  private async readItem(n: number): Promise<Buffer> {
+    if (this.pendingItems.length > 0 && n >= this.pendingStart && n < this.pendingStart + this.pendingItems.length) {
+      return this.pendingItems[n - this.pendingStart]!;
+    }
+    if (this.writingItems.length > 0 && n >= this.writingStart && n < this.writingStart + this.writingItems.length) {
+      return this.writingItems[n - this.writingStart]!;
+    }
+    const b = Buffer.alloc(INDEX_SIZE);
+    await this.handle.read(b, 0, INDEX_SIZE, INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + n * INDEX_SIZE);
+    return b;
+  }
+
+  /** Java IndexFile#selectPhyOffset: offsets of items whose key hash matches and whose time is in [begin, end]. */
+  async selectPhyOffset(out: number[], key: string, maxNum: number, begin: number, end: number): Promise<void> {
+    const h = this.header;
+    const keyHash = indexKeyHash(key);
+    const slot = keyHash % this.maxHashSlotNum;
+    const first = await this.readSlot(slot);
+    if (first <= 0 || first > h.indexCount || h.indexCount <= 1) return;
+    let cur = first;
+    for (;;) {
+      if (out.length >= maxNum) return;
+      const item = await this.readItem(cur);
+      const hash = item.readInt32BE(0);
+      const phy = readInt64(item, 4);
+      const timeDiff = item.readInt32BE(12);
+      const prev = item.readInt32BE(16);
+      if (timeDiff < 0) return;
+      const time = h.beginTimestamp + timeDiff * 1000;
+      if (hash === keyHash && time >= begin && time <= end) out.push(phy);
+      if (prev <= 0 || prev > h.indexCount || prev === cur || time < begin) return;
+      cur = prev;
+    }
+  }
+
+  isTimeMatched(begin: number, end: number): boolean {
+    const h = this.header;
+    return (begin < h.beginTimestamp && end > h.endTimestamp) || (begin >= h.beginTimestamp && begin <= h.endTimestamp) || (end >= h.beginTimestamp && end <= h.endTimestamp);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  async destroy(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await fsp.rm(this.file, { force: true });
+  }
+}
