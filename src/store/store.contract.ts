@@ -8,7 +8,7 @@ import { decodeMessageId } from './message-id';
 import type { MessageStore } from './message-store';
 import { PutMessageStatus } from './put-message-result';
 import type { StoreConfig } from './store-config';
-import { BORN_HOST, STORE_HOST, batchBody, message, openStore, smallConfig, tempDir } from './testing';
+import { BORN_HOST, STORE_HOST, batchBody, message, openStore, smallConfig, tempDir } from './testing/helpers';
 
 /**
  * The store contract: one suite of behaviour that must hold whatever happened to the store before. `prepare` brings

@@ -69,8 +69,10 @@ class BrokerLeavesRoutesIT {
             } catch (MQClientException e) {
                 if (e.getResponseCode() == TOPIC_NOT_EXIST) {
                     long ms = (System.nanoTime() - t0) / 1_000_000;
-                    System.out.printf("[compat] %s: route of %s gone %d ms after %s%n", testNs.kind(), topic, ms,
-                        kill ? "SIGKILL" : "SIGTERM");
+                    boolean brokerAlive = broker.isAlive();
+                    System.out.printf("[compat] %s: route of %s gone %d ms after %s (broker process %s then)%n",
+                        testNs.kind(), topic, ms, kill ? "SIGKILL" : "SIGTERM",
+                        brokerAlive ? "still running" : "already exited");
                     assertTrue(ms < BOUND.toMillis());
                     if (!kill) {
                         assertTrue(broker.waitForExit(Duration.ofSeconds(60)), "broker did not exit after SIGTERM");

@@ -101,7 +101,7 @@ public final class StoreTool {
     private static void usage() {
         System.err.println("usage: StoreTool write <storeDir> <spec.json|->\n"
             + "       StoreTool dump <storeDir> [configJson|@file]\n"
-            + "       StoreTool query <storeDir> <topic> <key> [begin end]\n"
+            + "       StoreTool query <storeDir> <topic> <key> [begin end]   (--hex-key: key is UTF-8 hex)\n"
             + "       StoreTool verify-abnormal <storeDir> [configJson|@file]\n"
             + "       (all: --config <json|@file>)");
         Runtime.getRuntime().halt(1);
@@ -110,9 +110,12 @@ public final class StoreTool {
     private static void run(String[] argv) throws Exception {
         List<String> args = new ArrayList<>();
         String configArg = null;
+        boolean hexKey = false;
         for (int i = 0; i < argv.length; i++) {
             if ("--config".equals(argv[i]) && i + 1 < argv.length) {
                 configArg = argv[++i];
+            } else if ("--hex-key".equals(argv[i])) {
+                hexKey = true;
             } else {
                 args.add(argv[i]);
             }
@@ -154,8 +157,9 @@ public final class StoreTool {
                 }
                 long begin = args.size() >= 6 ? Long.parseLong(args.get(4)) : 0L;
                 long end = args.size() >= 6 ? Long.parseLong(args.get(5)) : Long.MAX_VALUE;
+                String key = hexKey ? new String(Hex.decode(args.get(3)), StandardCharsets.UTF_8) : args.get(3);
                 meta(dir);
-                doQuery(dir, readConfig(configArg), args.get(2), args.get(3), begin, end);
+                doQuery(dir, readConfig(configArg), args.get(2), key, begin, end);
                 break;
             }
             default:
@@ -657,8 +661,50 @@ public final class StoreTool {
         }
         InetSocketAddress i = (InetSocketAddress) a;
         InetAddress ad = i.getAddress();
-        String h = ad == null ? i.getHostString() : ad.getHostAddress();
-        return (ad instanceof Inet6Address ? "[" + h + "]" : h) + ":" + i.getPort();
+        if (ad instanceof Inet6Address) {
+            return "[" + ipv6Text(ad.getAddress()) + "]:" + i.getPort();
+        }
+        return (ad == null ? i.getHostString() : ad.getHostAddress()) + ":" + i.getPort();
+    }
+
+    /** RFC 5952 text (lower case, longest run of >= 2 zero groups as "::"), like Node's net module. */
+    static String ipv6Text(byte[] b) {
+        int[] g = new int[8];
+        for (int k = 0; k < 8; k++) {
+            g[k] = ((b[2 * k] & 0xFF) << 8) | (b[2 * k + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int k = 0; k < 8; ) {
+            if (g[k] != 0) {
+                k++;
+                continue;
+            }
+            int s = k;
+            while (k < 8 && g[k] == 0) {
+                k++;
+            }
+            if (k - s > bestLen) {
+                bestStart = s;
+                bestLen = k - s;
+            }
+        }
+        if (bestLen < 2) {
+            bestStart = -1;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < 8; k++) {
+            if (k == bestStart) {
+                sb.append("::");
+                k += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[k]));
+        }
+        return sb.toString();
     }
 
     // ------------------------------------------------------------------ dump / verify-abnormal

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { configureLogging, getLogger } from '../common/logger';
-import type { MessageExtBrokerInner } from './message-ext';
-import { formatProperties } from './message-properties';
-import { MessageStore } from './message-store';
-import { encodeSocketAddress } from './socket-address';
-import { defaultStoreConfig, type StoreConfig } from './store-config';
+import { configureLogging, getLogger } from '../../common/logger';
+import type { MessageExtBrokerInner } from '../message-ext';
+import { formatProperties } from '../message-properties';
+import { MessageStore } from '../message-store';
+import { encodeSocketAddress } from '../socket-address';
+import { defaultStoreConfig, type StoreConfig } from '../store-config';
 
 /** Helpers shared by the store's tests (not used by the store itself). */
 
