@@ -7,6 +7,8 @@ import { configureLogging, getLogger } from './common/logger';
 import { applyProperties } from './common/typed-config';
 import { NamesrvController } from './namesrv/namesrv';
 import { defaultNamesrvConfig, type NamesrvConfig } from './namesrv/namesrv-config';
+import { decodeMessageId } from './store/message-id';
+import { describeMessage, readMessages, verifyStore, type VerifyReport } from './store/store-inspector';
 
 /** Builds the name server config: defaults, then the -c file, then command-line flags. */
 export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<string, string> }): { config: NamesrvConfig; unknown: string[] } {
@@ -62,6 +64,52 @@ async function startNamesrv(argv: Record<string, unknown>): Promise<void> {
   runUntilSignalled('namesrv', () => namesrv.shutdown());
 }
 
+function printVerifyReport(r: VerifyReport): void {
+  const t = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : '-');
+  const out: string[] = [];
+  out.push(`store ${r.root}`);
+  out.push(`  abort file: ${r.abortFilePresent ? 'present (the last shutdown was not clean)' : 'absent'}`);
+  if (r.checkpoint) out.push(`  checkpoint: physic ${t(r.checkpoint.physicMsgTimestamp)}, logics ${t(r.checkpoint.logicsMsgTimestamp)}, index ${t(r.checkpoint.indexMsgTimestamp)}`);
+  const c = r.commitLog;
+  out.push(`  commitlog: ${c.files.length} file(s) of ${c.fileSize} bytes, ${c.records} record(s), ${c.blanks} BLANK(s), offsets ${c.minOffset}..${c.endOffset}, stored ${t(c.firstStoreTimestamp)} .. ${t(c.lastStoreTimestamp)}`);
+  if (c.firstBadRecord) out.push(`    first bad record at ${c.firstBadRecord.offset}: ${c.firstBadRecord.reason}`);
+  out.push(`  consumequeues: ${r.consumeQueues.length}`);
+  for (const q of r.consumeQueues) {
+    out.push(`    ${q.topic}/${q.queueId}: offsets ${q.minOffset}..${q.maxOffset}, ${q.units} unit(s)${q.firstBadUnit ? `, first bad unit at ${q.firstBadUnit.offset}: ${q.firstBadUnit.reason}` : ''}`);
+  }
+  out.push(`  index files: ${r.indexFiles.length}`);
+  for (const f of r.indexFiles) out.push(`    ${f.name}: ${f.indexCount - 1} key(s), ${t(f.beginTimestamp)} .. ${t(f.endTimestamp)}`);
+  out.push(r.problems.length === 0 ? 'OK: no problems found' : `${r.problems.length} problem(s):`);
+  for (const p of r.problems) out.push(`  - ${p}`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+async function storeVerify(argv: Record<string, unknown>): Promise<void> {
+  const report = await verifyStore(String(argv.dir), argv.commitLogDir as string | undefined);
+  if (argv.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else printVerifyReport(report);
+  process.exitCode = report.problems.length === 0 ? 0 : 1;
+}
+
+async function storePrint(argv: Record<string, unknown>): Promise<void> {
+  const dir = String(argv.dir);
+  let records: Buffer[];
+  if (argv.msgId !== undefined) records = await readMessages(dir, { commitLogOffset: decodeMessageId(String(argv.msgId)).commitLogOffset }, argv.commitLogDir as string | undefined);
+  else if (argv.commitLogOffset !== undefined) records = await readMessages(dir, { commitLogOffset: Number(argv.commitLogOffset) }, argv.commitLogDir as string | undefined);
+  else if (argv.topic !== undefined) {
+    records = await readMessages(
+      dir,
+      { topic: String(argv.topic), queueId: Number(argv.queue ?? 0), offset: Number(argv.offset ?? 0), count: Number(argv.count ?? 10) },
+      argv.commitLogDir as string | undefined,
+    );
+  } else throw new ConfigError('tsmq store print: give --topic (with --queue, --offset, --count), --commitLogOffset or --msgId');
+  for (const r of records) process.stdout.write(JSON.stringify(describeMessage(r)) + '\n');
+  if (records.length === 0) {
+    process.stderr.write('no message found\n');
+    process.exitCode = 1;
+  }
+}
+
 export function main(args: string[]): void {
   void yargs(args)
     .scriptName('tsmq')
@@ -87,7 +135,37 @@ export function main(args: string[]): void {
           .example('$0 namesrv -c conf/namesrv.conf --listenPort 9877', 'read a config file, then override the port'),
       (argv) => startNamesrv(argv).catch(fail),
     )
-    .demandCommand(1, 'Name a command: namesrv')
+    .command('store', 'Look inside a store directory without a running broker (read-only).', (y) =>
+      y
+        .command(
+          'verify <dir>',
+          'Walk every CommitLog record and ConsumeQueue unit: counts, offset ranges, times, and the first bad record and why. Exit status 1 when a problem is found.',
+          (v) =>
+            v
+              .positional('dir', { type: 'string', demandOption: true, describe: 'the store root (storePathRootDir)' })
+              .option('commitLogDir', { type: 'string', describe: 'CommitLog directory when not <dir>/commitlog (storePathCommitLog)' })
+              .option('json', { type: 'boolean', describe: 'print the report as JSON' }),
+          (argv) => storeVerify(argv).catch(fail),
+        )
+        .command(
+          'print <dir>',
+          'Print messages as JSON lines: a queue range through its ConsumeQueue, or the record at a CommitLog offset or offset message id.',
+          (v) =>
+            v
+              .positional('dir', { type: 'string', demandOption: true, describe: 'the store root (storePathRootDir)' })
+              .option('topic', { alias: 't', type: 'string', describe: 'topic to read' })
+              .option('queue', { alias: 'q', type: 'number', describe: 'queue id (default 0)' })
+              .option('offset', { alias: 'o', type: 'number', describe: 'first queue offset (default 0)' })
+              .option('count', { alias: 'n', type: 'number', describe: 'how many messages (default 10)' })
+              .option('commitLogOffset', { type: 'number', describe: 'print the record at this CommitLog offset' })
+              .option('msgId', { type: 'string', describe: 'print the record named by an offset message id' })
+              .option('commitLogDir', { type: 'string', describe: 'CommitLog directory when not <dir>/commitlog' })
+              .example('$0 store print ~/store -t TopicTest -q 0 -o 100 -n 5', 'five messages of queue 0 from offset 100'),
+          (argv) => storePrint(argv).catch(fail),
+        )
+        .demandCommand(1, 'Name a store command: verify or print'),
+    )
+    .demandCommand(1, 'Name a command: namesrv or store')
     .strict()
     .help()
     .alias('h', 'help')

@@ -32,8 +32,8 @@ export class MappedFile {
   }
 
   /** Opens an existing file; its length must be exactly `fileSize`. */
-  static async open(file: string, fileSize: number): Promise<MappedFile> {
-    const handle = await fsp.open(file, 'r+');
+  static async open(file: string, fileSize: number, readOnly = false): Promise<MappedFile> {
+    const handle = await fsp.open(file, readOnly ? 'r' : 'r+');
     const st = await handle.stat();
     if (st.size !== fileSize) {
       await handle.close();

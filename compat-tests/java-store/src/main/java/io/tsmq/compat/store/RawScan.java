@@ -56,7 +56,9 @@ final class RawScan {
     /**
      * Walks the CommitLog like recovery would (every file, not only the last three), validating
      * magic, TOTALSIZE against the length formula, and the body CRC. Returns where the valid log
-     * ends plus per-file details.
+     * ends ("validEnd", "stop"), plus "structuralEnd": where the records end when only magic and
+     * TOTALSIZE are followed (what the writer meant to be there; differs from validEnd when a
+     * record in the middle is corrupt), and per-file details.
      */
     static Map<String, Object> scanCommitLog(File dir, long expectedFileSize) throws IOException {
         Map<String, Object> out = Json.obj();
@@ -70,6 +72,7 @@ final class RawScan {
         long stopPos = -1;
         long expectStart = validEnd;
         boolean stopped = false;
+        long structuralEnd = -1;
         for (int i = 0; i < fs.length && !stopped; i++) {
             File f = fs[i];
             Map<String, Object> fi = Json.obj();
@@ -129,6 +132,7 @@ final class RawScan {
                     stopPos = pos;
                     validEnd = start + pos;
                     stopped = true;
+                    structuralEnd = structuralEnd(fs, i, pos);
                     break;
                 }
                 records++;
@@ -138,6 +142,7 @@ final class RawScan {
             fi.put("records", fileRecords);
         }
         out.put("validEnd", validEnd);
+        out.put("structuralEnd", structuralEnd < 0 ? validEnd : structuralEnd);
         out.put("records", records);
         out.put("blanks", blanks);
         Map<String, Object> stop = Json.obj();
@@ -147,6 +152,40 @@ final class RawScan {
         out.put("stop", stop);
         out.put("files", files);
         return out;
+    }
+
+    /** Continues from an invalid record following only magic + TOTALSIZE (and BLANKs to the next file). */
+    private static long structuralEnd(File[] fs, int fileIdx, int startPos) throws IOException {
+        long end = nameOffset(fs[fileIdx]) + startPos;
+        int pos = startPos;
+        for (int i = fileIdx; i < fs.length; i++) {
+            long start = nameOffset(fs[i]);
+            if (i > fileIdx) {
+                if (start != end) {
+                    return end;
+                }
+                pos = 0;
+            }
+            MappedByteBuffer bb = mapRead(fs[i]);
+            int limit = bb.capacity();
+            while (pos + 8 <= limit) {
+                int total = bb.getInt(pos);
+                int magic = bb.getInt(pos + 4);
+                if (magic == MAGIC_BLANK && i + 1 < fs.length) {
+                    end = start + limit;
+                    break;
+                }
+                if ((magic != MAGIC_V1 && magic != MAGIC_V2) || total <= 0 || (long) pos + total > limit) {
+                    return start + pos;
+                }
+                pos += total;
+                end = start + pos;
+            }
+            if (pos + 8 > limit) {
+                return end;
+            }
+        }
+        return end;
     }
 
     /** null when the record at pos is valid, else a short reason. */

@@ -927,8 +927,11 @@ public final class StoreTool {
         sum.put("command", command);
         @SuppressWarnings("unchecked")
         Map<String, Object> scan = (Map<String, Object>) o.before.get("commitLog");
-        long before = (Long) scan.get("validEnd");
+        long before = (Long) scan.get("structuralEnd");
+        // records as laid out on disk (magic + TOTALSIZE chain), i.e. what the writer left there;
+        // before.commitLog.validEnd / .stop tell where full validation (CRC, length formula) stops
         sum.put("maxPhyOffsetBeforeRecovery", before);
+        sum.put("validEndBeforeRecovery", scan.get("validEnd"));
         sum.put("maxPhyOffsetAfterRecovery", o.maxPhyAfterRecovery);
         sum.put("maxPhyOffset", store.getMaxPhyOffset());
         sum.put("minPhyOffset", store.getMinPhyOffset());
