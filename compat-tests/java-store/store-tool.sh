@@ -20,14 +20,14 @@
 #   JAVA_HOME                     JDK 17+ (default: java on PATH)
 #   STORE_TOOL_JAVA_OPTS          extra JVM options (default heap: -Xms64m -Xmx512m)
 #   STORE_TOOL_LOG_LEVEL          RocketMQ log level on stderr for 5.x (default WARN)
-#   STORE_TOOL_MVN                maven command (default: mvn)
+#   STORE_TOOL_MVN                maven command line (default: mvn; e.g. "mvn -Dmaven.repo.local=/tmp/m2")
 #
 # The JVM time zone is left alone (IndexFile names use local time); the meta line reports it.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-MVN="${STORE_TOOL_MVN:-mvn}"
+read -r -a MVN <<<"${STORE_TOOL_MVN:-mvn}"
 
 die() { echo "store-tool.sh: $*" >&2; exit 2; }
 
@@ -54,7 +54,7 @@ build() {
     flock 9
     if needs_build || [ "${1:-}" = force ]; then
       echo "store-tool.sh: building rocketmq-store $version tool (mvn -B -q package)..." >&2
-      ( cd "$HERE" && "$MVN" -B -q -Dstyle.color=never -Drocketmq.version="$version" package </dev/null ) >&2 \
+      ( cd "$HERE" && "${MVN[@]}" -B -q -Dstyle.color=never -Drocketmq.version="$version" package </dev/null ) >&2 \
         || die "maven build failed for rocketmq.version=$version"
       touch "$JAR"
     fi

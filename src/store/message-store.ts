@@ -594,14 +594,15 @@ export class MessageStore {
 
   // ---- retention
 
-  private async diskUsage(dir: string): Promise<number> {
+  /** Used fraction of the disk holding `dir` (replaceable in tests). */
+  diskUsage = async (dir: string): Promise<number> => {
     try {
       const s = await fsp.statfs(dir);
       return 1 - s.bavail / s.blocks;
     } catch {
       return -1;
     }
-  }
+  };
 
   private isTimeToDelete(): boolean {
     const hour = new Date().getHours();
