@@ -96,8 +96,8 @@ case "$cmd" in
     fi
     rm -rf "$lib"
     ( cd "$PEERS_DIR"
-      mvn -B -q package -Pserver -Drocketmq.version="$v" -Dpeers.server.version="$sv" </dev/null
-      mvn -B -q package -Ptools -Drocketmq.version="$v" -Dpeers.tools.version="$v" </dev/null )
+      mvn -B -q -Dstyle.color=never package -Pserver -Drocketmq.version="$v" -Dpeers.server.version="$sv" </dev/null
+      mvn -B -q -Dstyle.color=never package -Ptools -Drocketmq.version="$v" -Dpeers.tools.version="$v" </dev/null )
     echo "server=$sv tools=$v" > "$lib/.complete"
     echo "java-peers: fetched $lib (server $sv, tools $v)"
     ;;

@@ -82,7 +82,7 @@ for v in $versions; do
     continue
   fi
 
-  mvn_args=(-B -q -f "$JAVA_DIR/pom.xml" verify
+  mvn_args=(-B -q -Dstyle.color=never -f "$JAVA_DIR/pom.xml" verify
     "-Drocketmq.version=$v" "-Dnamesrv.impl=$impl" "-Dtsmq.home=$ROOT"
     -Dmaven.test.failure.ignore=true -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false)
   if [ -n "$it_test" ]; then

@@ -7,10 +7,11 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAVA_DIR="$HERE/../java"
-check=""
-if [ "${1:-}" = "--check" ]; then check="--check "; shift; fi
+mode=write
+if [ "${1:-}" = "--check" ]; then mode=check; shift; fi
 versions="${*:-4.9.8 5.3.3}"
 for v in $versions; do
-  echo "== golden frames for rocketmq-client $v"
-  ( cd "$JAVA_DIR" && mvn -B -q compile exec:java -Drocketmq.version="$v" -Dexec.args="$check$HERE" </dev/null )
+  echo "== golden frames for rocketmq-client $v ($mode)"
+  ( cd "$JAVA_DIR" && mvn -B -q -Dstyle.color=never compile exec:exec -Drocketmq.version="$v" -Dgolden.mode="$mode" \
+      -Dgolden.dir="$HERE" </dev/null )
 done

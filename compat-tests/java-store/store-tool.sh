@@ -19,7 +19,7 @@
 # Environment:
 #   JAVA_HOME                     JDK 17+ (default: java on PATH)
 #   STORE_TOOL_JAVA_OPTS          extra JVM options (default heap: -Xms64m -Xmx512m)
-#   STORE_TOOL_LOG_LEVEL          RocketMQ log level on stderr for 5.x (default WARN)
+#   STORE_TOOL_LOG_LEVEL          RocketMQ log level on stderr (default WARN; e.g. INFO shows recovery details)
 #   STORE_TOOL_MVN                maven command line (default: mvn; e.g. "mvn -Dmaven.repo.local=/tmp/m2")
 #
 # The JVM time zone is left alone (IndexFile names use local time); the meta line reports it.
@@ -54,7 +54,9 @@ build() {
     flock 9
     if needs_build || [ "${1:-}" = force ]; then
       echo "store-tool.sh: building rocketmq-store $version tool (mvn -B -q package)..." >&2
-      ( cd "$HERE" && "${MVN[@]}" -B -q -Dstyle.color=never -Drocketmq.version="$version" package </dev/null ) >&2 \
+      # (Maven 3.8's jansi writes colour resets even with -B -q: strip escape sequences)
+      ( cd "$HERE" && "${MVN[@]}" -B -q -Dstyle.color=never -Drocketmq.version="$version" package </dev/null 2>&1 ) \
+        | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2 \
         || die "maven build failed for rocketmq.version=$version"
       touch "$JAR"
     fi

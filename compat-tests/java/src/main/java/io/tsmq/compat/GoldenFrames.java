@@ -37,8 +37,9 @@ import org.apache.rocketmq.remoting.protocol.SerializeType;
  * 5.x ({@code org.apache.rocketmq.remoting.protocol...}), so they are loaded and filled by reflection: one source file
  * compiles against both versions.
  *
- * <p>Usage: {@code GoldenFrames <goldenRootDir>} writes {@code <goldenRootDir>/<clientVersion>/*.hex} and
+ * <p>Usage: {@code GoldenFrames [--write] <goldenRootDir>} writes {@code <goldenRootDir>/<clientVersion>/*.hex} and
  * {@code MANIFEST.json}; {@code GoldenFrames --check <goldenRootDir>} only compares and exits 1 on a difference.
+ * {@code compat-tests/golden/generate.sh} runs it for each client version.
  */
 public final class GoldenFrames {
 
@@ -64,7 +65,9 @@ public final class GoldenFrames {
         for (String a : args) {
             if ("--check".equals(a)) {
                 check = true;
-            } else {
+            } else if ("--write".equals(a)) {
+                check = false;
+            } else if (!a.isBlank()) {
                 root = a;
             }
         }

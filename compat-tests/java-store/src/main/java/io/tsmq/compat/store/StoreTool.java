@@ -77,6 +77,7 @@ public final class StoreTool {
         // Keep stdout for JSON only: whatever the libraries print goes to stderr.
         out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        configureLegacyLogging(System.getProperty("tsmq.store.log.level", "WARN"));
         try {
             run(args);
         } catch (Throwable t) {
@@ -92,6 +93,42 @@ public final class StoreTool {
         out.flush();
         // store threads (stats, HA, ...) are not all daemons: leave explicitly
         Runtime.getRuntime().halt(exitCode);
+    }
+
+    /**
+     * 4.9.x logs through rocketmq-logging's inner logger (no slf4j on the class path), which has no
+     * appender by default: give its root logger a System.err console appender. 5.x uses the shaded
+     * logback configured by rmq.logback.xml instead, and has no such class.
+     */
+    private static void configureLegacyLogging(String level) {
+        try {
+            Class<?> lb = Class.forName("org.apache.rocketmq.logging.inner.LoggingBuilder");
+            Object layoutB = lb.getMethod("newLayoutBuilder").invoke(null);
+            layoutB = layoutB.getClass().getMethod("withDefaultLayout").invoke(layoutB);
+            Object layout = layoutB.getClass().getMethod("build").invoke(layoutB);
+            Object ab = lb.getMethod("newAppenderBuilder").invoke(null);
+            ab = ab.getClass().getMethod("withConsoleAppender", String.class).invoke(ab, "System.err");
+            for (Method m : ab.getClass().getMethods()) {
+                if (m.getName().equals("withLayout") && m.getParameterCount() == 1) {
+                    ab = m.invoke(ab, layout);
+                }
+            }
+            Object appender = ab.getClass().getMethod("build").invoke(ab);
+            Class<?> loggerCls = Class.forName("org.apache.rocketmq.logging.inner.Logger");
+            Class<?> levelCls = Class.forName("org.apache.rocketmq.logging.inner.Level");
+            Object root = loggerCls.getMethod("getRootLogger").invoke(null);
+            for (Method m : loggerCls.getMethods()) {
+                if (m.getName().equals("addAppender") && m.getParameterCount() == 1) {
+                    m.invoke(root, appender);
+                }
+            }
+            Object lvl = levelCls.getMethod("toLevel", String.class).invoke(null, level);
+            loggerCls.getMethod("setLevel", levelCls).invoke(root, lvl);
+        } catch (ClassNotFoundException e) {
+            // 5.x
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("store-tool: could not configure the 4.9.x inner logger: " + e);
+        }
     }
 
     static void emit(Map<String, Object> m) {

@@ -1,0 +1,287 @@
+import { formatProperties, parseProperties } from '../../common/java-properties';
+import { parseLenientJson } from '../../common/lenient-json';
+import { PERM_INHERIT, PERM_READ, PERM_WRITE, type TopicConfig } from '../../remoting/bodies/route-data';
+import { subscriptionDataJson } from '../../remoting/bodies/heartbeat-data';
+import { mqKeyedMapJson, type MessageQueue } from '../../remoting/bodies/message-queue';
+import { LANGUAGE_NAMES } from '../../remoting/language-code';
+import { MQVersion, TSMQ_VERSION, TSMQ_VERSION_DESC } from '../../remoting/mq-version';
+import { optionalBool, optionalInt, optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/headers/header-fields';
+import { requestCodeNotSupported, type RequestContext, type RequestProcessor } from '../../remoting/processor-table';
+import { RequestCode } from '../../remoting/request-code';
+import { ResponseCode } from '../../remoting/response-code';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
+import type { BrokerContext } from '../broker-context';
+import { toSubscriptionGroupConfig } from '../subscription-group-manager';
+import { isSystemTopic, TopicValidator, validateTopic } from '../topic-validator';
+
+const json = (req: RemotingCommand, body: string | object, ext?: Record<string, string>): RemotingCommand => {
+  const res = createResponse(req, ResponseCode.SUCCESS, undefined, ext);
+  res.body = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+  return res;
+};
+
+/**
+ * The admin family and the default processor (Java: AdminBrokerProcessor): topics, groups, offsets by queue,
+ * statistics, connections, the broker's config. Codes nobody serves are answered as Java does.
+ */
+export class AdminBrokerProcessor implements RequestProcessor {
+  readonly name = 'admin';
+
+  constructor(private readonly b: BrokerContext) {}
+
+  processRequest(_ctx: RequestContext, req: RemotingCommand): RemotingCommand | Promise<RemotingCommand> {
+    const ext = req.extFields;
+    const b = this.b;
+    switch (req.code) {
+      case RequestCode.UPDATE_AND_CREATE_TOPIC:
+        return this.updateAndCreateTopic(req);
+      case RequestCode.DELETE_TOPIC_IN_BROKER:
+        return this.deleteTopic(req);
+      case RequestCode.GET_ALL_TOPIC_CONFIG:
+        return json(req, { ...b.topics.serializeWrapper(), mappingDataVersion: b.topics.dataVersion.toJSON(), topicQueueMappingDetailMap: {}, topicQueueMappingInfoMap: {} });
+      case RequestCode.GET_TOPIC_CONFIG: {
+        const topic = requiredString(ext, 'topic');
+        const tc = b.topics.get(topic);
+        if (!tc) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `No topic in this broker. topic: ${topic}`);
+        return json(req, { topicConfig: tc });
+      }
+      case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER:
+        return json(req, { topicList: [...b.topics.table.keys()].filter(isSystemTopic) });
+      case RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: {
+        let c;
+        try {
+          c = toSubscriptionGroupConfig(req.body ? parseLenientJson(req.body.toString('utf8')) : undefined);
+        } catch (err) {
+          return createResponse(req, ResponseCode.SYSTEM_ERROR, `bad SubscriptionGroupConfig body: ${(err as Error).message}`);
+        }
+        if (!c) return createResponse(req, ResponseCode.SYSTEM_ERROR, 'the SubscriptionGroupConfig body names no group');
+        b.groups.update(c);
+        return createResponse(req, ResponseCode.SUCCESS);
+      }
+      case RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG:
+        return json(req, { dataVersion: b.groups.dataVersion.toJSON(), forbiddenTable: {}, subscriptionGroupTable: Object.fromEntries(b.groups.table) });
+      case RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG: {
+        const c = b.groups.table.get(requiredString(ext, 'group'));
+        if (!c) return createResponse(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, 'The subscription group does not exist');
+        return json(req, c);
+      }
+      case RequestCode.DELETE_SUBSCRIPTIONGROUP: {
+        const group = requiredString(ext, 'groupName');
+        b.groups.delete(group);
+        if (optionalBool(ext, 'cleanOffset') || optionalBool(ext, 'removeOffset')) b.offsets.removeGroup(group);
+        return createResponse(req, ResponseCode.SUCCESS);
+      }
+      case RequestCode.GET_MAX_OFFSET:
+        return createResponse(req, ResponseCode.SUCCESS, undefined, { offset: String(b.store.maxOffsetInQueue(requiredString(ext, 'topic'), requiredInt(ext, 'queueId'))) });
+      case RequestCode.GET_MIN_OFFSET:
+        return createResponse(req, ResponseCode.SUCCESS, undefined, { offset: String(b.store.minOffsetInQueue(requiredString(ext, 'topic'), requiredInt(ext, 'queueId'))) });
+      case RequestCode.SEARCH_OFFSET_BY_TIMESTAMP:
+        return this.searchOffset(req);
+      case RequestCode.GET_EARLIEST_MSG_STORETIME:
+        return b.store
+          .earliestMessageTime(requiredString(ext, 'topic'), requiredInt(ext, 'queueId'))
+          .then((t) => createResponse(req, ResponseCode.SUCCESS, undefined, { timestamp: String(t) }));
+      case RequestCode.GET_TOPIC_STATS_INFO:
+        return this.topicStats(req);
+      case RequestCode.GET_BROKER_RUNTIME_INFO:
+        return this.runtimeInfo(req);
+      case RequestCode.GET_CONSUMER_CONNECTION_LIST:
+        return this.consumerConnections(req);
+      case RequestCode.GET_PRODUCER_CONNECTION_LIST: {
+        const group = requiredString(ext, 'producerGroup');
+        const g = b.producers.groups.get(group);
+        if (!g) return createResponse(req, ResponseCode.SYSTEM_ERROR, `the producer group[${group}] not exist`);
+        return json(req, { connectionSet: [...g.values()].map((c) => connectionJson(c)) });
+      }
+      case RequestCode.GET_CONSUME_STATS:
+        return this.consumeStats(req);
+      case RequestCode.QUERY_TOPIC_CONSUME_BY_WHO: {
+        const topic = requiredString(ext, 'topic');
+        const groups = new Set([...b.consumers.groupsOfTopic(topic), ...b.offsets.groupsOfTopic(topic)]);
+        return json(req, { groupList: [...groups] });
+      }
+      case RequestCode.GET_BROKER_CONFIG:
+        return json(req, b.configText(), { version: JSON.stringify(b.topics.dataVersion.toJSON()) });
+      case RequestCode.UPDATE_BROKER_CONFIG:
+        return this.updateBrokerConfig(req);
+      case RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE:
+      case RequestCode.CLEAN_UNUSED_TOPIC:
+        return createResponse(req, ResponseCode.SUCCESS);
+      case RequestCode.DELETE_EXPIRED_COMMITLOG:
+        return b.store.cleanFiles(true).then(() => createResponse(req, ResponseCode.SUCCESS));
+      default:
+        return requestCodeNotSupported(req);
+    }
+  }
+
+  private updateAndCreateTopic(req: RemotingCommand): RemotingCommand {
+    const ext = req.extFields;
+    const topic = requiredString(ext, 'topic');
+    const invalid = validateTopic(topic, req.version);
+    if (invalid) return createResponse(req, invalid.code, invalid.remark);
+    if (this.b.config.validateSystemTopicWhenUpdateTopic && isSystemTopic(topic)) {
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, `The topic[${topic}] is conflict with system topic.`);
+    }
+    const topicFilterType = (optionalString(ext, 'topicFilterType') ?? 'SINGLE_TAG').toUpperCase();
+    if (topicFilterType !== 'SINGLE_TAG' && topicFilterType !== 'MULTI_TAG') {
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, `topicFilterType = [${topicFilterType}] value invalid`);
+    }
+    const old = this.b.topics.get(topic);
+    const attributes: Record<string, string> = { ...(old?.attributes ?? {}) };
+    for (const kv of (optionalString(ext, 'attributes') ?? '').split(',').filter(Boolean)) {
+      const [k, v] = kv.split('=');
+      if (!k) continue;
+      if (k.startsWith('+')) attributes[k.slice(1)] = v ?? '';
+      else if (k.startsWith('-')) delete attributes[k.slice(1)];
+    }
+    const tc: TopicConfig = {
+      topicName: topic,
+      readQueueNums: requiredInt(ext, 'readQueueNums'),
+      writeQueueNums: requiredInt(ext, 'writeQueueNums'),
+      perm: optionalInt(ext, 'perm') ?? PERM_READ | PERM_WRITE,
+      topicFilterType,
+      topicSysFlag: optionalInt(ext, 'topicSysFlag') ?? 0,
+      order: optionalBool(ext, 'order') ?? false,
+      attributes,
+    };
+    this.b.topics.updateTopicConfig(tc);
+    return createResponse(req, ResponseCode.SUCCESS);
+  }
+
+  private async deleteTopic(req: RemotingCommand): Promise<RemotingCommand> {
+    const topic = requiredString(req.extFields, 'topic');
+    if (isSystemTopic(topic) && topic !== TopicValidator.RMQ_SYS_BENCHMARK_TOPIC) {
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, `The topic[${topic}] is conflict with system topic.`);
+    }
+    this.b.topics.deleteTopicConfig(topic);
+    this.b.offsets.removeTopic(topic);
+    await this.b.store.deleteTopics([topic]);
+    return createResponse(req, ResponseCode.SUCCESS);
+  }
+
+  private async searchOffset(req: RemotingCommand): Promise<RemotingCommand> {
+    const ext = req.extFields;
+    const topic = optionalString(ext, 'topic') ?? requiredString(ext, 'Topic');
+    const queueId = optionalInt(ext, 'queueId') ?? requiredInt(ext, 'QueueId');
+    const timestamp = requiredLong(ext, 'timestamp');
+    const offset = await this.b.store.offsetInQueueByTime(topic, queueId, timestamp);
+    return createResponse(req, ResponseCode.SUCCESS, undefined, { offset: String(offset) });
+  }
+
+  private async topicStats(req: RemotingCommand): Promise<RemotingCommand> {
+    const topic = requiredString(req.extFields, 'topic');
+    const tc = this.b.topics.get(topic);
+    if (!tc) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist`);
+    const entries: Array<[MessageQueue, string]> = [];
+    for (let q = 0; q < Math.max(tc.readQueueNums, tc.writeQueueNums); q++) {
+      const max = this.b.store.maxOffsetInQueue(topic, q);
+      const min = this.b.store.minOffsetInQueue(topic, q);
+      const last = max > 0 ? await this.b.store.messageStoreTimestamp(topic, q, max - 1) : 0;
+      entries.push([{ topic, brokerName: this.b.config.brokerName, queueId: q }, `{"lastUpdateTimestamp":${Math.max(0, last)},"maxOffset":${max},"minOffset":${min}}`]);
+    }
+    const tps = req.version >= MQVersion.V5_0_0 ? ',"topicPutTps":0.0' : '';
+    return json(req, `{"offsetTable":${mqKeyedMapJson(entries)}${tps}}`);
+  }
+
+  private async runtimeInfo(req: RemotingCommand): Promise<RemotingCommand> {
+    const b = this.b;
+    const s = b.stats;
+    const uptime = Date.now() - b.bootTimestamp;
+    const days = Math.floor(uptime / 86400000);
+    const hours = Math.floor((uptime % 86400000) / 3600000);
+    const minutes = Math.floor((uptime % 3600000) / 60000);
+    const seconds = Math.floor((uptime % 60000) / 1000);
+    let ratio = -1;
+    try {
+      ratio = Math.round((await b.store.diskUsage(b.storeConfig.storePathRootDir)) * 100) / 100;
+    } catch {
+      ratio = -1;
+    }
+    const table: Record<string, string> = {
+      brokerVersionDesc: TSMQ_VERSION_DESC,
+      brokerVersion: String(TSMQ_VERSION),
+      brokerActive: 'true',
+      msgPutTotalYesterdayMorning: String(s.putTotalYesterdayMorning),
+      msgPutTotalTodayMorning: String(s.putTotalTodayMorning),
+      msgPutTotalTodayNow: String(s.putTotal),
+      msgGetTotalYesterdayMorning: String(s.getTotalYesterdayMorning),
+      msgGetTotalTodayMorning: String(s.getTotalTodayMorning),
+      msgGetTotalTodayNow: String(s.getTotal),
+      putTps: s.tps('put'),
+      getTransferredTps: s.tps('get'),
+      sendThreadPoolQueueSize: '0',
+      sendThreadPoolQueueCapacity: String(b.config.sendThreadPoolQueueCapacity),
+      pullThreadPoolQueueSize: '0',
+      pullThreadPoolQueueCapacity: String(b.config.pullThreadPoolQueueCapacity),
+      sendThreadPoolQueueHeadWaitTimeMills: '0',
+      pullThreadPoolQueueHeadWaitTimeMills: '0',
+      pageCacheLockTimeMills: '0',
+      earliestMessageTimeStamp: String(await b.store.earliestStoreTime()),
+      commitLogDiskRatio: String(ratio),
+      commitLogMinOffset: String(b.store.minPhyOffset),
+      commitLogMaxOffset: String(b.store.maxPhyOffset),
+      dispatchBehindBytes: String(b.store.dispatchBehindBytes),
+      bootTimestamp: String(b.bootTimestamp),
+      runtime: `[ ${days} days, ${hours} hours, ${minutes} minutes, ${seconds} seconds ]`,
+      startAcceptSendRequestTimeStamp: String(b.config.startAcceptSendRequestTimeStamp),
+      remainTransientStoreBufferNumbs: '0',
+      remainHowManyDataToFlush: `${((b.store.maxPhyOffset - b.store.commitLog.flushedOffset) / 1024 / 1024).toFixed(2)} MB`,
+      timerReadBehind: '0',
+      timerOffsetBehind: '0',
+      timerCongestNum: '0',
+      timerEnqueueTps: '0.0',
+      timerDequeueTps: '0.0',
+    };
+    return json(req, { table });
+  }
+
+  private consumerConnections(req: RemotingCommand): RemotingCommand {
+    const group = requiredString(req.extFields, 'consumerGroup');
+    const info = this.b.consumers.get(group);
+    if (!info) return createResponse(req, ResponseCode.CONSUMER_NOT_ONLINE, `the consumer group[${group}] not online`);
+    const subscriptionTable = Object.fromEntries([...info.subscriptions].map(([t, s]) => [t, subscriptionDataJson(s)]));
+    return json(req, {
+      connectionSet: [...info.channels.values()].map((c) => connectionJson(c)),
+      consumeFromWhere: info.consumeFromWhere,
+      consumeType: info.consumeType,
+      messageModel: info.messageModel,
+      subscriptionTable,
+    });
+  }
+
+  private async consumeStats(req: RemotingCommand): Promise<RemotingCommand> {
+    const b = this.b;
+    const group = requiredString(req.extFields, 'consumerGroup');
+    const onlyTopic = optionalString(req.extFields, 'topic');
+    const topics = onlyTopic ? [onlyTopic] : [...new Set([...b.offsets.topicsOfGroup(group), ...(b.consumers.get(group) ? [...b.consumers.get(group)!.subscriptions.keys()] : [])])];
+    const entries: Array<[MessageQueue, string]> = [];
+    for (const topic of topics) {
+      const tc = b.topics.get(topic);
+      if (!tc) continue;
+      if (!onlyTopic && b.consumers.get(group) && !b.consumers.get(group)!.subscriptions.has(topic) && b.offsets.queryOffset(group, topic, 0) < 0) continue;
+      for (let q = 0; q < tc.readQueueNums; q++) {
+        const brokerOffset = Math.max(0, b.store.maxOffsetInQueue(topic, q));
+        const consumerOffset = Math.max(0, b.offsets.queryOffset(group, topic, q));
+        const pullOffset = Math.max(consumerOffset, b.offsets.queryPullOffset(group, topic, q));
+        const last = consumerOffset > 0 ? Math.max(0, await b.store.messageStoreTimestamp(topic, q, consumerOffset - 1)) : 0;
+        entries.push([{ topic, brokerName: b.config.brokerName, queueId: q }, `{"brokerOffset":${brokerOffset},"consumerOffset":${consumerOffset},"lastTimestamp":${last},"pullOffset":${pullOffset}}`]);
+      }
+    }
+    return json(req, `{"consumeTps":0.0,"offsetTable":${mqKeyedMapJson(entries)}}`);
+  }
+
+  private async updateBrokerConfig(req: RemotingCommand): Promise<RemotingCommand> {
+    if (!req.body) return createResponse(req, ResponseCode.SUCCESS);
+    const props = parseProperties(req.body.toString('utf8'));
+    const black = this.b.config.configBlackList.split(';').map((s) => s.trim()).filter(Boolean);
+    if (black.some((k) => props.has(k))) return createResponse(req, ResponseCode.NO_PERMISSION, 'Can not update config in black list.');
+    await this.b.updateConfig(props, 'UPDATE_BROKER_CONFIG');
+    return createResponse(req, ResponseCode.SUCCESS);
+  }
+}
+
+function connectionJson(c: { conn: { remoteAddress: string }; clientId: string; language: number; version: number }): Record<string, unknown> {
+  return { clientAddr: c.conn.remoteAddress, clientId: c.clientId, language: LANGUAGE_NAMES[c.language] ?? 'OTHER', version: c.version };
+}
+
+export { formatProperties, PERM_INHERIT };

@@ -1,0 +1,148 @@
+import { PERM_READ } from '../../remoting/bodies/route-data';
+import type { SubscriptionData } from '../../remoting/bodies/heartbeat-data';
+import { decodePullMessageRequestHeader, PullSysFlag, type PullMessageRequestHeader } from '../../remoting/headers/pull-message-request-header';
+import { MQVersion } from '../../remoting/mq-version';
+import { requestCodeNotSupported, type RequestContext, type RequestProcessor } from '../../remoting/processor-table';
+import { RequestCode } from '../../remoting/request-code';
+import { ResponseCode } from '../../remoting/response-code';
+import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
+import { GetMessageStatus } from '../../store/get-message-result';
+import type { BrokerContext } from '../broker-context';
+import { buildSubscriptionData, tagMatches } from '../filter/tag-filter';
+import type { PullRequest } from '../long-polling/pull-request-hold-service';
+
+const FAQ = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
+
+/**
+ * PULL_MESSAGE and LITE_PULL_MESSAGE (Java: PullMessageProcessor): checks, the subscription, the read, the status
+ * to code mapping of FLOWS.md §5, the commit-offset piggy-back, and long polling. Found messages go out as views of
+ * the CommitLog reads, written after the header without being joined.
+ */
+export class PullMessageProcessor implements RequestProcessor {
+  readonly name = 'pull';
+
+  constructor(private readonly b: BrokerContext) {}
+
+  processRequest(ctx: RequestContext, req: RemotingCommand): Promise<RemotingCommand | null> | RemotingCommand {
+    if (req.code !== RequestCode.PULL_MESSAGE && req.code !== RequestCode.LITE_PULL_MESSAGE) return requestCodeNotSupported(req);
+    return this.pull(ctx, req, true);
+  }
+
+  /** Runs a parked pull again; its answer (whatever it is now) goes to its own connection. */
+  readonly rerun = (p: PullRequest): void => {
+    this.pull({ conn: p.conn }, p.cmd, false).then(
+      (res) => {
+        if (res && p.conn.isOpen) p.conn.send(res);
+      },
+      (err: unknown) => this.b.logger.error('held pull failed', { topic: p.topic, queueId: p.queueId, error: (err as Error).message }),
+    );
+  };
+
+  private error(req: RemotingCommand, code: number, remark: string): RemotingCommand {
+    return createResponse(req, code, remark);
+  }
+
+  private invalidParam(req: RemotingCommand, remark: string): RemotingCommand {
+    return this.error(req, req.version >= MQVersion.V5_0_0 ? ResponseCode.INVALID_PARAMETER : ResponseCode.SYSTEM_ERROR, remark);
+  }
+
+  async pull(ctx: RequestContext, req: RemotingCommand, brokerAllowSuspend: boolean): Promise<RemotingCommand | null> {
+    const b = this.b;
+    const h = decodePullMessageRequestHeader(req.extFields);
+    if ((b.config.brokerPermission & PERM_READ) === 0) return this.error(req, ResponseCode.NO_PERMISSION, `the broker[${b.brokerAddr}] pulling message is forbidden`);
+    if (req.code === RequestCode.LITE_PULL_MESSAGE && !b.config.litePullMessageEnable) {
+      return this.error(req, ResponseCode.NO_PERMISSION, `the broker[${b.brokerAddr}] for lite pull consumer is forbidden`);
+    }
+    const sg = b.groups.find(h.consumerGroup);
+    if (!sg) return this.error(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${h.consumerGroup}] does not exist, ${FAQ}`);
+    if (!sg.consumeEnable) return this.error(req, ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
+    const hasSuspend = (h.sysFlag & PullSysFlag.FLAG_SUSPEND) !== 0;
+    const hasCommitOffset = (h.sysFlag & PullSysFlag.FLAG_COMMIT_OFFSET) !== 0;
+    const hasSubscription = (h.sysFlag & PullSysFlag.FLAG_SUBSCRIPTION) !== 0;
+    const tc = b.topics.get(h.topic);
+    if (!tc) return this.error(req, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please! ${FAQ}`);
+    if ((tc.perm & PERM_READ) === 0) return this.error(req, ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
+    if (h.queueId < 0 || h.queueId >= tc.readQueueNums) {
+      return this.invalidParam(req, `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${ctx.conn.remoteAddress}]`);
+    }
+    let sub: SubscriptionData | undefined;
+    if (hasSubscription) {
+      if (h.expressionType !== undefined && h.expressionType !== 'TAG') {
+        return this.error(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `parse the consumer's subscription[${h.subscription ?? ''}] failed, group: ${h.consumerGroup}: only TAG expressions are supported`);
+      }
+      sub = buildSubscriptionData(h.topic, h.subscription, h.subVersion);
+    } else {
+      const info = b.consumers.get(h.consumerGroup);
+      if (!info) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${FAQ}`);
+      if (!sg.consumeBroadcastEnable && info.messageModel === 'BROADCASTING') {
+        return this.error(req, ResponseCode.NO_PERMISSION, `the consumer group[${h.consumerGroup}] can not consume by broadcast way`);
+      }
+      sub = info.subscriptions.get(h.topic);
+      if (!sub) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist${FAQ}`);
+      if (sub.subVersion < h.subVersion) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+    }
+    const filter = sub && sub.subString !== '*' ? { isMatchedByConsumeQueue: (code: number) => tagMatches(sub, code) } : undefined;
+    const r = await b.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, Math.max(1, h.maxMsgNums), filter);
+    const res = createResponse(req, ResponseCode.SUCCESS, r.status, {
+      suggestWhichBrokerId: '0',
+      nextBeginOffset: String(r.nextBeginOffset),
+      minOffset: String(r.minOffset),
+      maxOffset: String(r.maxOffset),
+    });
+    switch (r.status) {
+      case GetMessageStatus.FOUND:
+        res.code = ResponseCode.SUCCESS;
+        break;
+      case GetMessageStatus.MESSAGE_WAS_REMOVING:
+      case GetMessageStatus.NO_MATCHED_MESSAGE:
+        res.code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+        break;
+      case GetMessageStatus.NO_MATCHED_LOGIC_QUEUE:
+      case GetMessageStatus.NO_MESSAGE_IN_QUEUE:
+        res.code = h.queueOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+        break;
+      case GetMessageStatus.OFFSET_FOUND_NULL:
+      case GetMessageStatus.OFFSET_OVERFLOW_ONE:
+        res.code = ResponseCode.PULL_NOT_FOUND;
+        break;
+      case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
+      case GetMessageStatus.OFFSET_TOO_SMALL:
+        res.code = ResponseCode.PULL_OFFSET_MOVED;
+        break;
+    }
+    if (res.code === ResponseCode.PULL_OFFSET_MOVED) {
+      b.logger.info('pull offset moved', { group: h.consumerGroup, topic: h.topic, queueId: h.queueId, requested: h.queueOffset, next: r.nextBeginOffset, status: r.status });
+    }
+    // The offset piggy-back: only on the first pass, when the client asked, and never on a slave.
+    if (brokerAllowSuspend && hasCommitOffset && b.storeConfig.brokerRole !== 'SLAVE') {
+      b.offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
+    }
+    if (res.code === ResponseCode.SUCCESS) {
+      b.offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
+      b.stats.getTotal += r.messages.length;
+      res.bodyParts = r.messages;
+      return res;
+    }
+    if (res.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && hasSuspend) {
+      const timeout = b.config.longPollingEnable ? clampSuspend(h) : b.config.shortPollingTimeMills;
+      b.holdService.suspendPullRequest({
+        cmd: req,
+        conn: ctx.conn,
+        topic: h.topic,
+        queueId: h.queueId,
+        pullFromThisOffset: h.queueOffset,
+        subscription: sub,
+        deadline: Date.now() + timeout,
+      });
+      return null;
+    }
+    return res;
+  }
+}
+
+/** Some Go client releases sent nanoseconds; anything beyond a minute is taken as that mistake. */
+function clampSuspend(h: PullMessageRequestHeader): number {
+  const t = h.suspendTimeoutMillis;
+  if (t > 60_000) return Math.min(Math.floor(t / 1_000_000), 60_000) || 15_000;
+  return Math.max(0, t);
+}
