@@ -22,7 +22,8 @@
 #
 # rocketmq-namesrv and rocketmq-broker 4.9.8 are not published on Maven Central (only the 4.9.8 client-side
 # artifacts are), so for 4.9.8 the name server and broker are 4.9.7 while mqadmin/tools are 4.9.8.
-# Override with JAVA_PEERS_SERVER_VERSION.
+# Override with JAVA_PEERS_SERVER_VERSION. Extra Maven arguments for fetch: COMPAT_MVN_ARGS
+# (e.g. "-Dmaven.repo.local=/tmp/m2").
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -96,8 +97,12 @@ case "$cmd" in
     fi
     rm -rf "$lib"
     ( cd "$PEERS_DIR"
-      mvn -B -q -Dstyle.color=never package -Pserver -Drocketmq.version="$v" -Dpeers.server.version="$sv" </dev/null
-      mvn -B -q -Dstyle.color=never package -Ptools -Drocketmq.version="$v" -Dpeers.tools.version="$v" </dev/null )
+      # shellcheck disable=SC2086
+      mvn -B -q -Dstyle.color=never ${COMPAT_MVN_ARGS:-} package -Pserver -Drocketmq.version="$v" \
+        -Dpeers.server.version="$sv" </dev/null
+      # shellcheck disable=SC2086
+      mvn -B -q -Dstyle.color=never ${COMPAT_MVN_ARGS:-} package -Ptools -Drocketmq.version="$v" \
+        -Dpeers.tools.version="$v" </dev/null )
     echo "server=$sv tools=$v" > "$lib/.complete"
     echo "java-peers: fetched $lib (server $sv, tools $v)"
     ;;

@@ -10,6 +10,7 @@
 # Assumes the repository has been built (`npm run build` -> dist/cli.js) when the name server under test is tsmq.
 # Prints the JUnit results per version and ends with exactly one line: "N passed, N failed"
 # (JUnit test cases over all versions; a version whose build or peer download fails counts as at least 1 failed).
+# Environment: NAMESRV_IMPL (default for --namesrv), COMPAT_MVN_ARGS (extra Maven arguments, also for the fetch).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --namesrv=*) impl="${1#*=}"; shift ;;
     --test) it_test="$2"; shift 2 ;;
     --test=*) it_test="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; echo "0 passed, 1 failed"; exit 2 ;;
   esac
 done
@@ -85,6 +86,9 @@ for v in $versions; do
   mvn_args=(-B -q -Dstyle.color=never -f "$JAVA_DIR/pom.xml" verify
     "-Drocketmq.version=$v" "-Dnamesrv.impl=$impl" "-Dtsmq.home=$ROOT"
     -Dmaven.test.failure.ignore=true -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false)
+  # extra Maven arguments, e.g. COMPAT_MVN_ARGS="-Dmaven.repo.local=/tmp/m2" (word-split on purpose)
+  # shellcheck disable=SC2206
+  mvn_args+=(${COMPAT_MVN_ARGS:-})
   if [ -n "$it_test" ]; then
     mvn_args+=("-Dit.test=$it_test")
   fi

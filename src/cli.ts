@@ -7,6 +7,10 @@ import { configureLogging, getLogger } from './common/logger';
 import { applyProperties } from './common/typed-config';
 import { NamesrvController } from './namesrv/namesrv';
 import { defaultNamesrvConfig, type NamesrvConfig } from './namesrv/namesrv-config';
+import os from 'node:os';
+import path from 'node:path';
+import { BrokerController } from './broker/broker';
+import { loadBrokerConfigs } from './broker/broker-config';
 import { decodeMessageId } from './store/message-id';
 import { describeMessage, readMessages, verifyStore, type VerifyReport } from './store/store-inspector';
 
@@ -62,6 +66,57 @@ async function startNamesrv(argv: Record<string, unknown>): Promise<void> {
   const namesrv = new NamesrvController(config);
   await namesrv.start();
   runUntilSignalled('namesrv', () => namesrv.shutdown());
+}
+
+async function startBroker(argv: Record<string, unknown>): Promise<void> {
+  configureLogging({ level: argv.logLevel as string | undefined, file: argv.logFile as string | undefined });
+  const overrides = new Map<string, string>();
+  if (argv.namesrvAddr !== undefined) overrides.set('namesrvAddr', String(argv.namesrvAddr));
+  for (const [k, v] of Object.entries(argv)) {
+    if (['_', '$0', 'c', 'n', 'configFile', 'namesrvAddr', 'logLevel', 'logFile', 'p', 'printConfigItem'].includes(k) || k.includes('-')) continue;
+    overrides.set(k, String(v));
+  }
+  const configs = loadBrokerConfigs({ configFile: argv.configFile as string | undefined, overrides });
+  if (argv.printConfigItem) {
+    process.stdout.write([...Object.entries(configs.broker), ...Object.entries(configs.netty), ...Object.entries(configs.store)].map(([k, v]) => `${k}=${String(v)}`).join('\n') + '\n');
+    return;
+  }
+  const broker = new BrokerController(configs);
+  await broker.start();
+  runUntilSignalled('broker', () => broker.shutdown());
+}
+
+async function startDev(argv: Record<string, unknown>): Promise<void> {
+  configureLogging({ level: argv.logLevel as string | undefined });
+  const t0 = Date.now();
+  const home = String(argv.home ?? path.join(os.homedir(), '.tsmq', 'dev'));
+  const namesrvPort = Number(argv.namesrvPort ?? 9876);
+  const { config: nsConfig } = loadNamesrvConfig({
+    overrides: new Map([
+      ['listenPort', String(namesrvPort)],
+      ['kvConfigPath', path.join(home, 'namesrv', 'kvConfig.json')],
+      ['configStorePath', path.join(home, 'namesrv', 'namesrv.properties')],
+    ]),
+  });
+  const namesrv = new NamesrvController(nsConfig);
+  await namesrv.start();
+  const configs = loadBrokerConfigs({
+    overrides: new Map([
+      ['namesrvAddr', `127.0.0.1:${namesrv.port}`],
+      ['brokerIP1', '127.0.0.1'],
+      ['brokerName', 'broker-a'],
+      ['listenPort', String(argv.listenPort ?? 10911)],
+      ['storePathRootDir', path.join(home, 'store')],
+      ['flushDiskType', String(argv.flushDiskType ?? 'ASYNC_FLUSH')],
+    ]),
+  });
+  const broker = new BrokerController(configs);
+  await broker.start();
+  getLogger('dev').info('tsmq dev ready', { namesrv: `127.0.0.1:${namesrv.port}`, broker: broker.brokerAddr, home, startupMs: Date.now() - t0 });
+  runUntilSignalled('dev', async () => {
+    await broker.shutdown();
+    await namesrv.shutdown();
+  });
 }
 
 function printVerifyReport(r: VerifyReport): void {
@@ -135,6 +190,33 @@ export function main(args: string[]): void {
           .example('$0 namesrv -c conf/namesrv.conf --listenPort 9877', 'read a config file, then override the port'),
       (argv) => startNamesrv(argv).catch(fail),
     )
+    .command(
+      'broker',
+      'Run a broker (Java: mqbroker) over a RocketMQ-compatible store; it registers with the name servers of namesrvAddr.',
+      (y) =>
+        y
+          .option('configFile', { alias: 'c', type: 'string', describe: 'broker.conf with the property keys of RocketMQ BrokerConfig, MessageStoreConfig and NettyServerConfig' })
+          .option('namesrvAddr', { alias: 'n', type: 'string', describe: 'name server addresses, "host:port;host:port"; overrides the file' })
+          .option('printConfigItem', { alias: 'p', type: 'boolean', describe: 'print the effective config and exit' })
+          .option('logLevel', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], describe: 'log level (default info, or TSMQ_LOG_LEVEL)' })
+          .option('logFile', { type: 'string', describe: 'also write logs to this file' })
+          .strict(false)
+          .example('$0 broker -c conf/broker.conf -n 127.0.0.1:9876', 'start a broker with a config file')
+          .example('$0 broker --listenPort 10921 --storePathRootDir /data/store', 'any broker.conf key also works as --key value'),
+      (argv) => startBroker(argv).catch(fail),
+    )
+    .command(
+      'dev',
+      'Run a name server and a broker in one process, for a laptop or CI: name server 127.0.0.1:9876, broker 127.0.0.1:10911, store under ~/.tsmq/dev.',
+      (y) =>
+        y
+          .option('home', { type: 'string', describe: 'where the dev store and name server files live (default ~/.tsmq/dev)' })
+          .option('namesrvPort', { type: 'number', describe: 'name server port (default 9876)' })
+          .option('listenPort', { type: 'number', describe: 'broker port (default 10911; the VIP port is this minus 2)' })
+          .option('flushDiskType', { type: 'string', choices: ['ASYNC_FLUSH', 'SYNC_FLUSH'], describe: 'flush mode (default ASYNC_FLUSH)' })
+          .option('logLevel', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], describe: 'log level (default info)' }),
+      (argv) => startDev(argv).catch(fail),
+    )
     .command('store', 'Look inside a store directory without a running broker (read-only).', (y) =>
       y
         .command(
@@ -165,7 +247,7 @@ export function main(args: string[]): void {
         )
         .demandCommand(1, 'Name a store command: verify or print'),
     )
-    .demandCommand(1, 'Name a command: namesrv or store')
+    .demandCommand(1, 'Name a command: dev, namesrv, broker or store')
     .strict()
     .help()
     .alias('h', 'help')

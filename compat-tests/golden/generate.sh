@@ -12,6 +12,6 @@ if [ "${1:-}" = "--check" ]; then mode=check; shift; fi
 versions="${*:-4.9.8 5.3.3}"
 for v in $versions; do
   echo "== golden frames for rocketmq-client $v ($mode)"
-  ( cd "$JAVA_DIR" && mvn -B -q -Dstyle.color=never compile exec:exec -Drocketmq.version="$v" -Dgolden.mode="$mode" \
+  ( cd "$JAVA_DIR" && mvn -B -q -Dstyle.color=never ${COMPAT_MVN_ARGS:-} compile exec:exec -Drocketmq.version="$v" -Dgolden.mode="$mode" \
       -Dgolden.dir="$HERE" </dev/null )
 done

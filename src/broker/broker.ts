@@ -1,0 +1,194 @@
+import os from 'node:os';
+import { writeFileAtomic } from '../common/atomic-file';
+import { formatProperties } from '../common/java-properties';
+import { getLogger, type Logger } from '../common/logger';
+import { applyProperties } from '../common/typed-config';
+import { RemotingServer } from '../remoting/remoting-server';
+import { RequestCode } from '../remoting/request-code';
+import { createRequest } from '../remoting/remoting-command';
+import { MessageStore } from '../store/message-store';
+import { encodeSocketAddress } from '../store/socket-address';
+import type { StoreConfig } from '../store/store-config';
+import type { BrokerConfig, BrokerConfigs, BrokerNettyConfig } from './broker-config';
+import type { BrokerContext } from './broker-context';
+import { BrokerStats } from './broker-stats';
+import { ConsumerManager } from './client/consumer-manager';
+import { ProducerManager } from './client/producer-manager';
+import { ConsumerOffsetManager } from './consumer-offset-manager';
+import { PullRequestHoldService } from './long-polling/pull-request-hold-service';
+import { NamesrvRegistrar } from './namesrv-registrar';
+import { registerBrokerProcessors } from './processors/index';
+import { SubscriptionGroupManager } from './subscription-group-manager';
+import { TopicConfigManager } from './topic-config-manager';
+
+/** The first non-internal IPv4 address (Java: RemotingUtil.getLocalAddress), else loopback. */
+export function localAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/**
+ * The broker (Java: BrokerController): config, store, managers, the main and VIP servers, name server
+ * registration, and an orderly shutdown that answers in-flight work, unregisters, and flushes the store.
+ */
+export class BrokerController implements BrokerContext {
+  readonly config: BrokerConfig;
+  readonly storeConfig: StoreConfig;
+  readonly nettyConfig: BrokerNettyConfig;
+  readonly logger: Logger;
+  readonly store: MessageStore;
+  readonly topics: TopicConfigManager;
+  readonly groups: SubscriptionGroupManager;
+  readonly offsets: ConsumerOffsetManager;
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  readonly holdService: PullRequestHoldService;
+  readonly stats = new BrokerStats();
+  readonly brokerAddr: string;
+  readonly storeHost: Buffer;
+  readonly bootTimestamp = Date.now();
+  private readonly server: RemotingServer;
+  private readonly vipServer: RemotingServer;
+  private readonly registrar: NamesrvRegistrar;
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(readonly configs: BrokerConfigs) {
+    this.config = configs.broker;
+    this.storeConfig = configs.store;
+    this.nettyConfig = configs.netty;
+    this.logger = getLogger('broker');
+    if (!this.config.brokerIP1) this.config.brokerIP1 = localAddress();
+    if (!this.config.brokerIP2) this.config.brokerIP2 = this.config.brokerIP1;
+    this.brokerAddr = `${this.config.brokerIP1}:${this.nettyConfig.listenPort}`;
+    this.storeHost = encodeSocketAddress(this.config.brokerIP1, this.nettyConfig.listenPort);
+    const root = this.storeConfig.storePathRootDir;
+    this.store = new MessageStore(this.storeConfig, getLogger('store'));
+    this.topics = new TopicConfigManager(root, this.config, this.logger);
+    this.groups = new SubscriptionGroupManager(root, this.config, this.logger);
+    this.offsets = new ConsumerOffsetManager(root, this.logger);
+    this.consumers = new ConsumerManager(this.logger, this.config.channelExpiredTimeout);
+    this.producers = new ProducerManager(this.logger, this.config.channelExpiredTimeout);
+    const processors = registerBrokerProcessors(this);
+    this.holdService = new PullRequestHoldService((t, q) => this.store.maxOffsetInQueue(t, q), processors.pull.rerun, this.logger);
+    const idle = { idleTimeoutMs: this.nettyConfig.serverChannelMaxIdleTimeSeconds * 1000 };
+    this.server = new RemotingServer({ name: 'broker', port: this.nettyConfig.listenPort, host: this.nettyConfig.bindAddress, connection: idle }, processors.main, this.logger);
+    this.vipServer = new RemotingServer({ name: 'broker-vip', port: this.nettyConfig.listenPort - 2, host: this.nettyConfig.bindAddress, connection: idle }, processors.vip, this.logger);
+    for (const s of [this.server, this.vipServer]) {
+      s.onConnection((conn) =>
+        conn.onClose((c) => {
+          this.consumers.onConnectionClosed(c);
+          this.producers.onConnectionClosed(c);
+          this.holdService.onConnectionClosed(c);
+        }),
+      );
+    }
+    this.registrar = new NamesrvRegistrar(
+      () => this.namesrvAddrs(),
+      {
+        clusterName: this.config.brokerClusterName,
+        brokerName: this.config.brokerName,
+        brokerId: this.config.brokerId,
+        brokerAddr: this.brokerAddr,
+        haServerAddr: `${this.config.brokerIP2}:${this.nettyConfig.haListenPort}`,
+      },
+      this.topics,
+      this.logger,
+    );
+    this.registrar.timeoutMs = this.config.registerBrokerTimeoutMills;
+    this.topics.onChanged = () => this.registrar.registerSoon();
+    this.consumers.onChange = (event, group, info) => {
+      if (event !== 'CHANGE' || !this.config.notifyConsumerIdsChangedEnable) return;
+      const sg = this.groups.table.get(group);
+      if (sg && !sg.notifyConsumerIdsChangedEnable) return;
+      for (const c of info.channels.values()) c.conn.invokeOneway(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { consumerGroup: group }));
+    };
+    this.store.onMessageArriving((topic, queueId, logicOffset, tagsCode) => this.holdService.notifyMessageArriving(topic, queueId, logicOffset, tagsCode));
+  }
+
+  namesrvAddrs(): string[] {
+    return this.config.namesrvAddr
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  async start(): Promise<void> {
+    const t0 = Date.now();
+    for (const k of this.configs.unknownKeys) this.logger.warn('unknown config key ignored', { key: k, file: this.configs.source });
+    this.topics.load();
+    this.groups.load();
+    this.offsets.load();
+    await this.store.load();
+    await this.store.start();
+    await this.server.start();
+    await this.vipServer.start();
+    this.holdService.start(this.config.longPollingEnable ? 1000 : this.config.shortPollingTimeMills);
+    this.stats.start();
+    const every = (ms: number, f: () => unknown) => {
+      const t = setInterval(() => {
+        try {
+          const r = f();
+          if (r instanceof Promise) r.catch((err: unknown) => this.logger.error('periodic task failed', { error: (err as Error).message }));
+        } catch (err) {
+          this.logger.error('periodic task failed', { error: (err as Error).message });
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.config.flushConsumerOffsetInterval, () => this.offsets.persist());
+    every(10_000, () => {
+      this.consumers.scanNotActiveChannel();
+      this.producers.scanNotActiveChannel();
+    });
+    if (this.namesrvAddrs().length === 0) this.logger.warn('no name server address (namesrvAddr): clients cannot find this broker');
+    this.registrar.start(this.config.registerNameServerPeriod);
+    this.started = true;
+    this.logger.info('broker started', {
+      cluster: this.config.brokerClusterName,
+      broker: this.config.brokerName,
+      addr: this.brokerAddr,
+      vipPort: this.nettyConfig.listenPort - 2,
+      store: this.storeConfig.storePathRootDir,
+      flushDiskType: this.storeConfig.flushDiskType,
+      namesrv: this.config.namesrvAddr || '(none)',
+      startupMs: Date.now() - t0,
+    });
+  }
+
+  configText(): string {
+    return formatProperties([...Object.entries(this.config), ...Object.entries(this.nettyConfig), ...Object.entries(this.storeConfig)]);
+  }
+
+  async updateConfig(props: Map<string, string>, source: string): Promise<void> {
+    applyProperties(this.config, props, source);
+    applyProperties(this.storeConfig, props, source);
+    this.logger.info('broker config updated', { keys: [...props.keys()], source });
+    const file = `${this.storeConfig.storePathRootDir}/config/broker.properties`;
+    await writeFileAtomic(file, this.configText()).catch((err: unknown) => this.logger.error('cannot persist broker config', { file, error: (err as Error).message }));
+  }
+
+  async shutdown(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const t of this.timers) clearInterval(t);
+    this.holdService.stop();
+    this.stats.stop();
+    await this.registrar.unregisterAll();
+    this.registrar.stop();
+    await this.server.close();
+    await this.vipServer.close();
+    await this.store.shutdown();
+    await this.offsets.persist(true);
+    await this.topics.persist();
+    await this.groups.persist();
+    this.logger.info('broker stopped', { addr: this.brokerAddr });
+  }
+}
