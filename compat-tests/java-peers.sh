@@ -158,7 +158,7 @@ EOF
     libdir "$1"
     ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,26p' "$0" >&2
     exit 2
     ;;
 esac

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { GetMessageStatus } from './get-message-result';
 import { checkRecord, decodeMessage } from './message-decoder';
 import { openStore, smallConfig, tempDir } from './testing/helpers';
-import { seededRandom } from '../remoting/testing/frame-builder';
+import { seededRandom } from '../common/seeded-random';
 
 /**
  * A child appends with SYNC_FLUSH and is killed with SIGKILL at random moments, 20 times on the same store. After

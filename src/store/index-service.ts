@@ -44,6 +44,11 @@ export class IndexService {
     }
   }
 
+  /** Opens (or creates) the file new keys go to, so indexing needs no I/O until that file fills. */
+  async prepare(): Promise<void> {
+    await this.writableFile();
+  }
+
   /** Offset past which everything is indexed. */
   get endPhyOffset(): number {
     const last = this.files[this.files.length - 1];
@@ -80,6 +85,8 @@ export class IndexService {
   buildIndex(d: DispatchRequest): void {
     if (transactionType(d.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
     if (d.uniqKey === undefined && !d.keys) return;
+    // The usual case needs no I/O: index at once, so a key query right after the send finds the message.
+    if (!this.draining && this.queue.length === 0 && this.current && !this.current.isFull() && this.indexInto(this.current, d)) return;
     this.queue.push(d);
     if (!this.draining) this.draining = this.drain().finally(() => (this.draining = undefined));
   }
@@ -103,14 +110,27 @@ export class IndexService {
     }
   }
 
+  private static keysOf(d: DispatchRequest): string[] {
+    const keys: string[] = [];
+    if (d.uniqKey !== undefined) keys.push(`${d.topic}#${d.uniqKey}`);
+    if (d.keys) for (const k of d.keys.split(' ')) if (k.length > 0) keys.push(`${d.topic}#${k}`);
+    return keys;
+  }
+
+  /** Indexes a record into `f` if all its keys fit; false (nothing written) when they do not. */
+  private indexInto(f: IndexFile, d: DispatchRequest): boolean {
+    if (d.commitLogOffset < f.header.endPhyOffset) return true;
+    const keys = IndexService.keysOf(d);
+    if (f.header.indexCount + keys.length > f.maxIndexNum) return false;
+    for (const key of keys) f.putKey(key, d.commitLogOffset, d.storeTimestamp);
+    return true;
+  }
+
   /** Java: IndexService#buildIndex. Records below the index end are skipped (already indexed). */
   private async index(d: DispatchRequest): Promise<void> {
     let f = this.current && !this.current.isFull() ? this.current : await this.writableFile();
     if (d.commitLogOffset < f.header.endPhyOffset) return;
-    const keys: string[] = [];
-    if (d.uniqKey !== undefined) keys.push(`${d.topic}#${d.uniqKey}`);
-    if (d.keys) for (const k of d.keys.split(' ')) if (k.length > 0) keys.push(`${d.topic}#${k}`);
-    for (const key of keys) {
+    for (const key of IndexService.keysOf(d)) {
       while (!f.putKey(key, d.commitLogOffset, d.storeTimestamp)) f = await this.writableFile();
     }
   }

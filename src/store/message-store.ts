@@ -111,6 +111,7 @@ export class MessageStore {
     await this.index.load(this.lastExitOK, this.checkpoint.indexMsgTimestamp);
     for (const cq of this.consumeQueues.all()) await cq.recover();
     await this.recoverCommitLog();
+    if (this.config.messageIndexEnable) await this.index.prepare();
     this.logger.info('store loaded', {
       root,
       lastExitOK: this.lastExitOK,
