@@ -8,16 +8,22 @@
  *
  * For each rocketmq-store version:
  *   1. Java -> tsmq: Java's DefaultMessageStore writes a store (compat-tests/java-store/store-tool.sh write) with
- *      ~70 records (single sends, batches, IPv4 and IPv6 born hosts, several keys, tags incl. non-ASCII, user
- *      properties incl. non-ASCII, an empty body, a 200 KB body, 250 KB bodies so that 1 MiB CommitLog files roll
- *      and end with BLANKs, 6-unit ConsumeQueue files so CQs roll, small IndexFiles so they roll). tsmq opens a copy
- *      and must read every acknowledged message exactly as Java does (Java's dump of another copy is the reference),
- *      with the same ConsumeQueue units, min/max offsets and key query results (Java's query command). The same
- *      with a Java store left by a crash (abort file present): tsmq's abnormal recovery keeps every message.
- *   2. tsmq -> Java: tsmq writes an equivalent store; a copy taken while it runs (after whenIdle(): abort present)
- *      is the "crashed" store, the store after a clean shutdown the clean one. Java's recovery (verify-abnormal)
- *      must truncate nothing and return every message with identical fields; Java's key queries must find what
- *      tsmq's find. For the crash copy, Java's abnormal recovery must keep every message (truncation is reported).
+ *      64 records (46 single sends, 4 batches; IPv4 and IPv6 born hosts, several keys, tags incl. non-ASCII and an
+ *      emoji, user properties incl. non-ASCII, an empty body, a 200 KB body, 250 KB bodies so that the 1 MiB CommitLog
+ *      files roll and end with BLANKs, 6-unit ConsumeQueue files so CQs roll, small IndexFiles so they roll).
+ *      tsmq opens a copy and must read every acknowledged message exactly as Java does (Java's dump of another copy
+ *      is the reference): fields, properties, ConsumeQueue units (tagsCode), min/max offsets, lookMessageByOffset,
+ *      key queries (Java's query command on further copies). tsmq then appends (a file roll, a new queue, a batch)
+ *      and Java must recover and read the result unchanged. tsmq must rebuild Java's IndexFiles byte for byte from
+ *      the CommitLog. The same with a crashed Java store: three Java writes (two clean, 2 s apart, so that the
+ *      checkpoint is real; the third halts without shutdown, abort file present): tsmq's abnormal recovery keeps
+ *      every acknowledged message.
+ *   2. tsmq -> Java: tsmq writes an equivalent store in two phases 3.5 s apart; copies of the running store taken
+ *      right after whenIdle() and 1.5 s later are the "crashed" stores, the store after a clean shutdown the clean
+ *      one. Java's recovery (verify-abnormal) must truncate nothing and return every message with identical fields
+ *      (incl. commitLogOffset, tagsCode, msgId, hosts); Java's key queries must find what tsmq's find; Java must
+ *      rebuild tsmq's IndexFiles byte for byte. For the crash copies, Java's abnormal recovery must keep every
+ *      message (what it truncates is reported, with the CommitLog file the recovery starts from).
  *
  * Every check prints one line "PASS|FAIL <name>: <reason>" (failures are followed by indented detail lines); the
  * last stdout line is "N passed, N failed". Exit code 0 only if nothing failed. Java outputs (JSON lines and
@@ -311,6 +317,78 @@ function hasKey(props, k) {
   return (props.KEYS || '').split(' ').some((t) => t.length > 0 && t === k);
 }
 
+// ------------------------------------------------------------------------------------------------ IndexFiles
+
+/** The IndexFiles of a store directory, oldest first (names are creation times, so they are not compared). */
+function indexFiles(dir) {
+  const d = path.join(dir, 'index');
+  if (!fs.existsSync(d)) return [];
+  return fs
+    .readdirSync(d)
+    .filter((n) => /^\d{17}$/.test(n))
+    .sort()
+    .map((name) => ({ name, buf: fs.readFileSync(path.join(d, name)) }));
+}
+
+function describeIndexPos(pos) {
+  const H = ['beginTimestamp', 'beginTimestamp', 'endTimestamp', 'endTimestamp', 'beginPhyOffset', 'beginPhyOffset', 'endPhyOffset', 'endPhyOffset', 'hashSlotCount', 'indexCount'];
+  if (pos < 40) return `header ${H[Math.floor(pos / 4)]}`;
+  if (pos < 40 + HASH_SLOTS * 4) return `hash slot ${Math.floor((pos - 40) / 4)}`;
+  const item = Math.floor((pos - 40 - HASH_SLOTS * 4) / 20);
+  const f = (pos - 40 - HASH_SLOTS * 4) % 20;
+  return `item ${item} ${f < 4 ? 'keyHash' : f < 12 ? 'phyOffset' : f < 16 ? 'timeDiff' : 'prevIndex'}`;
+}
+
+function indexHeaderText(b) {
+  if (b.length < 40) return `${b.length} bytes`;
+  return `begin ${b.readBigInt64BE(0)}/${b.readBigInt64BE(16)} end ${b.readBigInt64BE(8)}/${b.readBigInt64BE(24)} slots ${b.readInt32BE(32)} count ${b.readInt32BE(36)}`;
+}
+
+/** Empty IndexFile: nothing indexed (a writer may have created the next file before anything went into it). */
+function isEmptyIndex(b) {
+  return b.length >= 40 && b.readInt32BE(32) === 0 && b.readInt32BE(36) <= 1;
+}
+
+/** Byte comparison of two stores' IndexFiles, in order; differences are located (header field, slot, item). */
+function compareIndexFiles(expDir, actDir, expLabel, actLabel) {
+  const e = indexFiles(expDir);
+  const a = indexFiles(actDir);
+  const problems = [];
+  const notes = [];
+  const n = Math.max(e.length, a.length);
+  for (let i = 0; i < n; i++) {
+    const x = e[i];
+    const y = a[i];
+    if (!x || !y) {
+      const only = x || y;
+      const who = x ? expLabel : actLabel;
+      if (i === n - 1 && isEmptyIndex(only.buf)) notes.push(`${who} has an extra empty last IndexFile ${only.name}`);
+      else problems.push(`IndexFile #${i}: only ${who} has one (${only.name}: ${indexHeaderText(only.buf)})`);
+      continue;
+    }
+    if (x.buf.length !== y.buf.length) problems.push(`IndexFile #${i}: size ${expLabel} ${x.buf.length}, ${actLabel} ${y.buf.length}`);
+    const len = Math.min(x.buf.length, y.buf.length);
+    let shown = 0;
+    let diffs = 0;
+    for (let p = 0; p < len; p++) {
+      if (x.buf[p] === y.buf[p]) continue;
+      diffs++;
+      const start = p - (p < 40 ? p % 8 >= 4 && p < 32 ? (p % 8) : p % 4 : p < 40 + HASH_SLOTS * 4 ? (p - 40) % 4 : (p - 40 - HASH_SLOTS * 4) % 20);
+      if (shown < 8) {
+        const at = describeIndexPos(p);
+        const w = Math.min(20, len - start);
+        problems.push(`IndexFile #${i} (${expLabel} ${x.name}, ${actLabel} ${y.name}) byte ${p} (${at}): ${expLabel} ${x.buf.subarray(start, start + w).toString('hex')}, ${actLabel} ${y.buf.subarray(start, start + w).toString('hex')}`);
+        shown++;
+      }
+      // skip the rest of this field/unit
+      const fieldEnd = p < 40 ? (p < 32 ? p - (p % 8) + 8 : p - (p % 4) + 4) : p < 40 + HASH_SLOTS * 4 ? p - ((p - 40) % 4) + 4 : p - ((p - 40 - HASH_SLOTS * 4) % 20) + 20;
+      p = fieldEnd - 1;
+    }
+    if (diffs > shown) problems.push(`IndexFile #${i}: ${diffs - shown} more differing fields; headers: ${expLabel} ${indexHeaderText(x.buf)}, ${actLabel} ${indexHeaderText(y.buf)}`);
+  }
+  return { problems, notes, count: [e.length, a.length] };
+}
+
 // ------------------------------------------------------------------------------------------------ tsmq side
 
 function tsmqConfig(dir) {
@@ -568,14 +646,14 @@ async function javaToTsmq(version, crash, sections) {
   const base = work(version, crash ? 'java-crashed' : 'java-clean');
   fs.mkdirSync(path.dirname(base), { recursive: true });
   // clean: one write. crashed: three writes into the same store, so that the checkpoint is real and the abnormal
-  // recovery does not start at the first file: up to message 16 (ends in the 2nd CommitLog file), 2 s pause, up to
+  // recovery need not start at the first file: up to message 22 (ends in the 2nd CommitLog file), 2 s pause, up to
   // message 34 (clean shutdown: checkpoint), then the rest with crash:true (halt, abort file stays).
   const full = javaSpec(crash);
   const parts = [];
   if (!crash) parts.push(full);
   else {
     const cut = (n) => full.messages.findIndex((m) => m.bornTimestamp === BORN + n);
-    const bounds = [0, cut(17), cut(35), full.messages.length];
+    const bounds = [0, cut(23), cut(35), full.messages.length];
     for (let k = 0; k < 3; k++) parts.push({ ...full, messages: full.messages.slice(bounds[k], bounds[k + 1]), crash: k === 2, allowExisting: k > 0 });
   }
   const wProblems = [];
@@ -628,6 +706,24 @@ async function javaToTsmq(version, crash, sections) {
     copyDir(base, qd);
     javaJobs.push(java(version, ['query', qd, topic, Buffer.from(k, 'utf8').toString('hex'), '--hex-key', '--config', JAVA_CONFIG], `${version}-${crash ? 'jc' : 'j'}-query${n}`));
   });
+
+  // tsmq rebuilds the IndexFiles of a copy from the CommitLog (index/ and checkpoint removed, abort present)
+  let reindex;
+  if (!crash) {
+    const rd = `${base}.tsmq-reindex`;
+    copyDir(base, rd);
+    fs.rmSync(path.join(rd, 'index'), { recursive: true, force: true });
+    fs.rmSync(path.join(rd, 'checkpoint'), { force: true });
+    fs.writeFileSync(path.join(rd, 'abort'), '');
+    try {
+      const st = await T.openStore(tsmqConfig(rd));
+      await st.whenIdle();
+      await st.shutdown();
+      reindex = compareIndexFiles(base, rd, 'Java', 'tsmq');
+    } catch (e) {
+      reindex = { problems: [`tsmq failed: ${e.stack || e}`], notes: [], count: [0, 0] };
+    }
+  }
 
   // tsmq opens its copy while the JVMs run
   let store;
@@ -785,6 +881,15 @@ async function javaToTsmq(version, crash, sections) {
     if (JSON.stringify(want) !== JSON.stringify(tOff)) problems.push(`query ${topic} ${JSON.stringify(k)}: messages carrying the key ${JSON.stringify(want)}, tsmq found ${JSON.stringify(tOff)}`);
     add(`queryMessage(${topic}, ${JSON.stringify(k)}) agrees with Java's query`, problems.length === 0, `Java ${jOff.length}, tsmq ${tOff.length}, carrying the key ${want.length}`, problems);
   });
+
+  if (reindex) {
+    add(
+      'IndexFiles tsmq rebuilds from the Java CommitLog are byte-identical to Java\'s',
+      reindex.problems.length === 0 && reindex.count[0] > 0,
+      `${reindex.count[0]} Java IndexFiles, ${reindex.count[1]} tsmq IndexFiles${reindex.notes.length ? `; note: ${reindex.notes.join('; ')}` : ''}`,
+      reindex.problems,
+    );
+  }
 
   // tsmq appended to the store it recovered; Java opens the result
   const s = afterAppend.summary;
@@ -1148,6 +1253,13 @@ async function tsmqToJava(version, w, sections) {
     copyDir(w.crashCopies[name], `${base}.${name}`);
     jobs.push(java(version, ['verify-abnormal', `${base}.${name}`, JAVA_CONFIG], `${version}-t-verify-${name}`));
   }
+  // Java rebuilds the IndexFiles of a copy from tsmq's CommitLog (index/ and checkpoint removed, abort present)
+  const reindexDir = `${base}.java-reindex`;
+  copyDir(w.dir, reindexDir);
+  fs.rmSync(path.join(reindexDir, 'index'), { recursive: true, force: true });
+  fs.rmSync(path.join(reindexDir, 'checkpoint'), { force: true });
+  fs.writeFileSync(path.join(reindexDir, 'abort'), '');
+  const reindexJob = java(version, ['verify-abnormal', reindexDir, JAVA_CONFIG], `${version}-t-java-reindex`);
   const query = (dir, [topic, k], label) => {
     const qd = `${base}.${label}`;
     copyDir(dir, qd);
@@ -1163,6 +1275,20 @@ async function tsmqToJava(version, w, sections) {
   const cqres = res;
 
   checkJavaRecoveryOfTsmq(`${tag} clean`, out, w, vClean, false);
+  {
+    const r = await reindexJob;
+    const jp = javaProblem(r);
+    const cmp = compareIndexFiles(w.dir, reindexDir, 'tsmq', 'Java');
+    const problems = [...(jp ? [jp] : []), ...cmp.problems];
+    if (r.summary && r.summary.nothingTruncated !== true) problems.push(`Java's recovery of the copy without index truncated: ${r.summary.truncatedBytes} bytes`);
+    check(
+      `${tag} clean: IndexFiles tsmq wrote are byte-identical to the ones Java rebuilds from the same CommitLog`,
+      problems.length === 0 && cmp.count[0] > 0,
+      `${cmp.count[0]} tsmq IndexFiles, ${cmp.count[1]} Java IndexFiles${cmp.notes.length ? `; note: ${cmp.notes.join('; ')}` : ''}`,
+      problems,
+    );
+    out.push(results[results.length - 1]);
+  }
   w.queries.forEach(([topic, k], n) => {
     const q = qres[n];
     const problems = [];

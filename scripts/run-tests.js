@@ -46,8 +46,18 @@ function compat() {
   return { passed: Number(m[1]), failed: Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) };
 }
 
+/** The store cross-check with the official rocketmq-store jar (compat-tests/store-cross-check.js). */
+function storeCrossCheck() {
+  const r = run(process.execPath, [path.join(root, 'compat-tests', 'store-cross-check.js')], { timeout: 20 * 60 * 1000 });
+  const lines = r.out.trim().split('\n');
+  const m = /^(\d+) passed, (\d+) failed$/.exec((lines[lines.length - 1] || '').trim());
+  if (!m) return { passed: 0, failed: 1, note: `store cross-check did not end with a summary line (exit ${r.status}, signal ${r.signal})` };
+  return { passed: Number(m[1]), failed: Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) };
+}
+
 const results = [];
 if (only !== 'compat') results.push(['unit', unit()]);
+if (only !== 'unit') results.push(['store cross-check', storeCrossCheck()]);
 if (only !== 'unit') results.push(['compat', compat()]);
 let passed = 0;
 let failed = 0;

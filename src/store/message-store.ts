@@ -235,6 +235,8 @@ export class MessageStore {
 
   /** Starts the flush and cleaning services and marks the run as not yet cleanly ended (the abort file). */
   async start(): Promise<void> {
+    // Java creates the checkpoint at start; a crash before the first flush then still leaves one to recover from.
+    await this.checkpoint.flush();
     await fsp.writeFile(this.abortFile, String(process.pid));
     this.commitLog.startFlushService();
     const cqFlush = setInterval(() => void this.flushConsumeQueuesAndCheckpoint(), this.config.flushIntervalConsumeQueue);
