@@ -143,6 +143,8 @@ public final class ManagedProcess {
         try {
             process.destroy();
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.err.println("[compat] WARNING: " + describe() + " did not exit within " + grace
+                    + " of SIGTERM; killing it");
                 destroyTree(true);
                 process.waitFor(10, TimeUnit.SECONDS);
             }
