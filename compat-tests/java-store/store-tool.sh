@@ -41,10 +41,12 @@ esac
 
 LIB="$HERE/target/lib-$version"
 JAR="$LIB/tsmq-store-tool.jar"
+# Written last by a build: the jar appears before the dependencies are copied, so it cannot mark completeness.
+DONE="$LIB/.complete"
 
 needs_build() {
-  [ -f "$JAR" ] || return 0
-  [ -n "$(find "$HERE/pom.xml" "$HERE/src" -newer "$JAR" -type f -print -quit 2>/dev/null)" ] && return 0
+  [ -f "$DONE" ] || return 0
+  [ -n "$(find "$HERE/pom.xml" "$HERE/src" -newer "$DONE" -type f -print -quit 2>/dev/null)" ] && return 0
   return 1
 }
 
@@ -58,12 +60,13 @@ build() {
       ( cd "$HERE" && "${MVN[@]}" -B -q -Dstyle.color=never -Drocketmq.version="$version" package </dev/null 2>&1 ) \
         | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2 \
         || die "maven build failed for rocketmq.version=$version"
-      touch "$JAR"
+      touch "$JAR" "$DONE"
     fi
   ) 9>"$HERE/target/.build-$version.lock"
 }
 
 if [ "$cmd" = build ]; then build force; exit 0; fi
+# Check again under the lock: another process may be halfway through the same build.
 if needs_build; then build; fi
 [ -f "$JAR" ] || die "tool jar missing after build: $JAR"
 

@@ -51,9 +51,15 @@ public final class ManagedProcess {
     /** Starts {@code command} in {@code dir}; stdout and stderr go to {@code dir/process.log}. */
     static ManagedProcess start(String name, String kind, List<String> command, Path dir, int port,
         Map<String, String> extraEnv) {
+        return start(name, kind, command, dir, port, extraEnv, "process.log");
+    }
+
+    /** As above, with the log file name inside {@code dir} (a restarted broker keeps the log of its first run). */
+    static ManagedProcess start(String name, String kind, List<String> command, Path dir, int port,
+        Map<String, String> extraEnv, String logFileName) {
         try {
             Files.createDirectories(dir);
-            Path log = dir.resolve("process.log");
+            Path log = dir.resolve(logFileName);
             ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -46,6 +46,13 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public final class Peers {
     public static final String VERSION = System.getProperty("rocketmq.version", "4.9.8");
     public static final String NAMESRV_IMPL = System.getProperty("namesrv.impl", "tsmq");
+    /** The broker under test of the broker scenarios ({@link BrokerUnderTest}): tsmq (default) or java. */
+    public static final String BROKER_IMPL = System.getProperty("broker.impl", "tsmq");
+    /**
+     * The header serialization of this JVM's clients: {@code rocketmq.serialize.type} (JSON or ROCKETMQ), read by
+     * RemotingCommand when it loads; JSON when unset, as in RocketMQ.
+     */
+    public static final String SERIALIZE_TYPE = System.getProperty("rocketmq.serialize.type", "JSON");
     public static final Path HOME = Paths.get(System.getProperty("tsmq.home", "../..")).toAbsolutePath().normalize();
     public static final Path SCRIPT = HOME.resolve("compat-tests/java-peers.sh");
     public static final Path WORK = Paths.get(System.getProperty("compat.work", "target/compat-work"))
@@ -68,15 +75,22 @@ public final class Peers {
 
     /** Call from {@code @BeforeAll}: sets up a fresh work directory for the class. */
     public static Path beginClass(Class<?> testClass) {
-        classDir = WORK.resolve(NAMESRV_IMPL).resolve(testClass.getSimpleName());
+        String impls = NAMESRV_IMPL + ("tsmq".equals(BROKER_IMPL) ? "" : "+broker-" + BROKER_IMPL);
+        classDir = WORK.resolve(impls).resolve(testClass.getSimpleName());
         deleteRecursively(classDir);
         try {
             Files.createDirectories(classDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.out.printf("[compat] %s: rocketmq %s (java peers server %s), name server under test = %s, work dir %s%n",
-            testClass.getSimpleName(), VERSION, serverVersion(), NAMESRV_IMPL, classDir);
+        String actual = org.apache.rocketmq.remoting.protocol.RemotingCommand.getSerializeTypeConfigInThisServer().name();
+        if (!actual.equals(SERIALIZE_TYPE)) {
+            throw new IllegalStateException("rocketmq.serialize.type=" + SERIALIZE_TYPE + " but RemotingCommand uses "
+                + actual + " (the property must be set before RemotingCommand loads)");
+        }
+        System.out.printf("[compat] %s: rocketmq %s (java peers server %s), name server under test = %s, broker under "
+                + "test = %s, client header serialization %s, work dir %s%n",
+            testClass.getSimpleName(), VERSION, serverVersion(), NAMESRV_IMPL, BROKER_IMPL, actual, classDir);
         return classDir;
     }
 
@@ -202,7 +216,13 @@ public final class Peers {
         }
     }
 
-    private static Path newDir(String name) {
+    /** Registers a process of the class: {@link #endClass} stops it, {@link DumpOnFailure} prints its log. */
+    static void track(ManagedProcess p) {
+        CLASS_PROCESSES.add(p);
+    }
+
+    /** A fresh directory {@code <class dir>/<name>-<n>} for a process. */
+    static Path newDir(String name) {
         return classDir.resolve(name + "-" + SEQ.incrementAndGet());
     }
 
