@@ -9,6 +9,9 @@ import type { SubscriptionGroupManager } from './subscription-group-manager';
 import type { TopicConfigManager } from './topic-config-manager';
 import type { StoreConfig } from '../store/store-config';
 import type { BrokerStats } from './broker-stats';
+import type { RebalanceLockManager } from './client/rebalance-lock-manager';
+import type { TransactionalMessageService } from './transaction/transactional-message-service';
+import type { UniqIdGenerator } from './uniq-id';
 
 /** What the broker's processors work with; explicit so a processor can run against fakes. */
 export interface BrokerContext {
@@ -24,6 +27,9 @@ export interface BrokerContext {
   producers: ProducerManager;
   holdService: PullRequestHoldService;
   stats: BrokerStats;
+  locks: RebalanceLockManager;
+  transactions: TransactionalMessageService;
+  uniqIds: UniqIdGenerator;
   /** "ip:listenPort": the address name servers hand out and offset message ids carry. */
   brokerAddr: string;
   /** brokerAddr encoded as a stored host (8 or 20 bytes). */

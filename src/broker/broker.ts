@@ -18,6 +18,10 @@ import { ConsumerOffsetManager } from './consumer-offset-manager';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service';
 import { NamesrvRegistrar } from './namesrv-registrar';
 import { registerBrokerProcessors } from './processors/index';
+import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { RebalanceLockManager } from './client/rebalance-lock-manager';
+import { TransactionalMessageService } from './transaction/transactional-message-service';
+import { UniqIdGenerator } from './uniq-id';
 import { SubscriptionGroupManager } from './subscription-group-manager';
 import { TopicConfigManager } from './topic-config-manager';
 
@@ -46,6 +50,10 @@ export class BrokerController implements BrokerContext {
   readonly producers: ProducerManager;
   readonly holdService: PullRequestHoldService;
   readonly stats = new BrokerStats();
+  readonly schedule: ScheduleMessageService;
+  readonly locks = new RebalanceLockManager();
+  readonly uniqIds: UniqIdGenerator;
+  readonly transactions: TransactionalMessageService;
   readonly brokerAddr: string;
   readonly storeHost: Buffer;
   readonly bootTimestamp = Date.now();
@@ -71,6 +79,9 @@ export class BrokerController implements BrokerContext {
     this.offsets = new ConsumerOffsetManager(root, this.logger);
     this.consumers = new ConsumerManager(this.logger, this.config.channelExpiredTimeout);
     this.producers = new ProducerManager(this.logger, this.config.channelExpiredTimeout);
+    this.schedule = new ScheduleMessageService(this, getLogger('schedule'));
+    this.uniqIds = new UniqIdGenerator(this.config.brokerIP1);
+    this.transactions = new TransactionalMessageService(this, this.uniqIds, getLogger('transaction'));
     const processors = registerBrokerProcessors(this);
     this.holdService = new PullRequestHoldService((t, q) => this.store.maxOffsetInQueue(t, q), processors.pull.rerun, this.logger);
     const idle = { idleTimeoutMs: this.nettyConfig.serverChannelMaxIdleTimeSeconds * 1000 };
@@ -125,8 +136,13 @@ export class BrokerController implements BrokerContext {
     this.topics.load();
     this.groups.load();
     this.offsets.load();
+    this.schedule.load();
     await this.store.load();
     await this.store.start();
+    if (this.storeConfig.brokerRole !== 'SLAVE') {
+      this.schedule.start();
+      this.transactions.start();
+    }
     await this.server.start();
     await this.vipServer.start();
     this.holdService.start(this.config.longPollingEnable ? 1000 : this.config.shortPollingTimeMills);
@@ -180,11 +196,13 @@ export class BrokerController implements BrokerContext {
     this.started = false;
     for (const t of this.timers) clearInterval(t);
     this.holdService.stop();
+    this.transactions.stop();
     this.stats.stop();
     await this.registrar.unregisterAll();
     this.registrar.stop();
     await this.server.close();
     await this.vipServer.close();
+    await this.schedule.shutdown();
     await this.store.shutdown();
     await this.offsets.persist(true);
     await this.topics.persist();

@@ -2,7 +2,7 @@ import { formatProperties, parseProperties } from '../../common/java-properties'
 import { parseLenientJson } from '../../common/lenient-json';
 import { PERM_INHERIT, PERM_READ, PERM_WRITE, type TopicConfig } from '../../remoting/bodies/route-data';
 import { subscriptionDataJson } from '../../remoting/bodies/heartbeat-data';
-import { mqKeyedMapJson, type MessageQueue } from '../../remoting/bodies/message-queue';
+import { messageQueueJson, mqKeyedMapJson, type MessageQueue } from '../../remoting/bodies/message-queue';
 import { LANGUAGE_NAMES } from '../../remoting/language-code';
 import { MQVersion, TSMQ_VERSION, TSMQ_VERSION_DESC } from '../../remoting/mq-version';
 import { optionalBool, optionalInt, optionalString, requiredInt, requiredLong, requiredString } from '../../remoting/headers/header-fields';
@@ -104,6 +104,10 @@ export class AdminBrokerProcessor implements RequestProcessor {
         return json(req, b.configText(), { version: JSON.stringify(b.topics.dataVersion.toJSON()) });
       case RequestCode.UPDATE_BROKER_CONFIG:
         return this.updateBrokerConfig(req);
+      case RequestCode.LOCK_BATCH_MQ:
+        return this.lockBatch(req);
+      case RequestCode.UNLOCK_BATCH_MQ:
+        return this.unlockBatch(req);
       case RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE:
       case RequestCode.CLEAN_UNUSED_TOPIC:
         return createResponse(req, ResponseCode.SUCCESS);
@@ -112,6 +116,28 @@ export class AdminBrokerProcessor implements RequestProcessor {
       default:
         return requestCodeNotSupported(req);
     }
+  }
+
+  private lockBody(req: RemotingCommand): { clientId: string; consumerGroup: string; mqSet: MessageQueue[] } {
+    const o = (req.body ? parseLenientJson(req.body.toString('utf8')) : {}) as { clientId?: string; consumerGroup?: string; mqSet?: Array<Record<string, unknown>> };
+    return {
+      clientId: String(o.clientId ?? ''),
+      consumerGroup: String(o.consumerGroup ?? ''),
+      mqSet: (o.mqSet ?? []).map((m) => ({ topic: String(m.topic), brokerName: String(m.brokerName), queueId: Number(m.queueId) })),
+    };
+  }
+
+  /** LOCK_BATCH_MQ (Java: lockBatchMQ): the answer lists the queues this client now holds. */
+  private lockBatch(req: RemotingCommand): RemotingCommand {
+    const body = this.lockBody(req);
+    const ok = this.b.locks.tryLockBatch(body.consumerGroup, body.mqSet, body.clientId);
+    return json(req, `{"lockOKMQSet":[${ok.map(messageQueueJson).join(',')}]}`);
+  }
+
+  private unlockBatch(req: RemotingCommand): RemotingCommand {
+    const body = this.lockBody(req);
+    this.b.locks.unlockBatch(body.consumerGroup, body.mqSet, body.clientId);
+    return createResponse(req, ResponseCode.SUCCESS);
   }
 
   private updateAndCreateTopic(req: RemotingCommand): RemotingCommand {

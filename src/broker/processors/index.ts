@@ -7,6 +7,7 @@ import { ConsumerManageProcessor } from './consumer-manage';
 import { PullMessageProcessor } from './pull-message';
 import { QueryMessageProcessor } from './query-message';
 import { SendMessageProcessor } from './send-message';
+import { EndTransactionProcessor } from './end-transaction';
 
 export interface BrokerProcessors {
   main: ProcessorTable;
@@ -23,12 +24,13 @@ export function registerBrokerProcessors(b: BrokerContext): BrokerProcessors {
   const client = new ClientManageProcessor(b);
   const consumer = new ConsumerManageProcessor(b);
   const admin = new AdminBrokerProcessor(b);
-  const sendCodes = [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE];
+  const endTx = new EndTransactionProcessor(b, b.transactions);
+  const sendCodes = [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE, RequestCode.CONSUMER_SEND_MSG_BACK];
   const queryCodes = [RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID];
   const clientCodes = [RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.CHECK_CLIENT_CONFIG];
   const consumerCodes = [RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.QUERY_CONSUMER_OFFSET];
   const build = (withPull: boolean) => {
-    const t = new ProcessorTable().register(sendCodes, send).register(queryCodes, query).register(clientCodes, client).register(consumerCodes, consumer).setDefault(admin);
+    const t = new ProcessorTable().register([RequestCode.END_TRANSACTION], endTx).register(sendCodes, send).register(queryCodes, query).register(clientCodes, client).register(consumerCodes, consumer).setDefault(admin);
     if (withPull) t.register([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE], pull);
     return t;
   };

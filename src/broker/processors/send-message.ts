@@ -6,13 +6,13 @@ import { MQVersion } from '../../remoting/mq-version';
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, isOneway, type RemotingCommand } from '../../remoting/remoting-command';
-import type { DispatchHints } from '../../store/commit-log';
-import { MessageConst, parseProperties } from '../../store/message-properties';
+import { formatProperties, MessageConst, parseProperties } from '../../store/message-properties';
 import { PutMessageStatus, type PutMessageResult } from '../../store/put-message-result';
 import { encodeSocketAddress, splitHostPort } from '../../store/socket-address';
 import type { BrokerContext } from '../broker-context';
-import { tagsCodeOfTags } from '../filter/tags-code';
-import { dlqTopic, isNotAllowedSendTopic, isRetryTopic, validateTopic } from '../topic-validator';
+import { putMessage } from '../message-put';
+import { dlqTopic, isNotAllowedSendTopic, isRetryTopic, retryTopic, validateTopic } from '../topic-validator';
+import { optionalInt, requiredLong, requiredString } from '../../remoting/headers/header-fields';
 
 const FAQ = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
 
@@ -32,6 +32,8 @@ export class SendMessageProcessor implements RequestProcessor {
       case RequestCode.SEND_MESSAGE_V2:
       case RequestCode.SEND_BATCH_MESSAGE:
         return this.send(ctx, req);
+      case RequestCode.CONSUMER_SEND_MSG_BACK:
+        return this.consumerSendMsgBack(req);
       default:
         return requestCodeNotSupported(req);
     }
@@ -89,7 +91,7 @@ export class SendMessageProcessor implements RequestProcessor {
     const body = req.body ?? Buffer.alloc(0);
     const batch = req.code === RequestCode.SEND_BATCH_MESSAGE;
     const props = parseProperties(h.properties);
-    let reconsumeTimes = h.reconsumeTimes;
+    const reconsumeTimes = h.reconsumeTimes;
     let propertiesString = h.properties;
     if (isRetryTopic(topic)) {
       if (batch) return this.response(req, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${topic}`);
@@ -106,8 +108,13 @@ export class SendMessageProcessor implements RequestProcessor {
         b.logger.info('message moved to the dead letter queue', { group, reconsumeTimes, max });
       }
     }
-    // The broker names its cluster in every message it stores.
+    // The broker names its cluster in every message it stores, and gives one without a unique key a key (5.x).
     propertiesString = appendProperty(propertiesString, MessageConst.CLUSTER, b.config.brokerClusterName);
+    if (!batch && !props.has(MessageConst.UNIQ_KEY)) {
+      const uniq = b.uniqIds.next();
+      props.set(MessageConst.UNIQ_KEY, uniq);
+      propertiesString = appendProperty(propertiesString, MessageConst.UNIQ_KEY, uniq);
+    }
     const wait = props.get(MessageConst.WAIT) !== 'false';
     const bornHost = this.bornHost(ctx.conn.remoteAddress);
     let result: PutMessageResult;
@@ -117,29 +124,92 @@ export class SendMessageProcessor implements RequestProcessor {
         wait,
       );
     } else {
-      const hints: DispatchHints = { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) };
       // A stored message owns its bytes: the body is a view of the request frame, copied once by the store.
-      result = await b.store.putMessage(
-        {
-          topic,
-          queueId,
-          flag: h.flag,
-          body,
-          propertiesString,
-          sysFlag: h.sysFlag,
-          bornTimestamp: h.bornTimestamp,
-          bornHost,
-          storeHost: b.storeHost,
-          reconsumeTimes,
-          preparedTransactionOffset: 0,
-        },
-        hints,
-        wait,
-      );
-      reconsumeTimes = 0;
+      props.set(MessageConst.CLUSTER, b.config.brokerClusterName);
+      const inner = {
+        topic,
+        queueId,
+        flag: h.flag,
+        body,
+        propertiesString,
+        sysFlag: h.sysFlag,
+        bornTimestamp: h.bornTimestamp,
+        bornHost,
+        storeHost: b.storeHost,
+        reconsumeTimes,
+        preparedTransactionOffset: 0,
+      };
+      const delay = Number.parseInt(props.get(MessageConst.DELAY) ?? '', 10);
+      if (props.get(MessageConst.TRAN_MSG) === 'true' && !(reconsumeTimes > 0 && delay > 0)) {
+        if (b.config.rejectTransactionMessage) {
+          return this.response(req, ResponseCode.NO_PERMISSION, `the broker[${b.config.brokerIP1}] sending transaction message is forbidden`);
+        }
+        result = await b.transactions.putHalfMessage(inner, props, wait);
+      } else {
+        result = await putMessage(b, inner, props, wait);
+      }
     }
     if (isOneway(req)) return null;
     return this.putResultToResponse(req, result, queueId, props.get(MessageConst.UNIQ_KEY));
+  }
+
+  /**
+   * CONSUMER_SEND_MSG_BACK (Java: asyncConsumerSendMsgBack): a message the consumer failed goes to %RETRY%<group>
+   * through the delay levels (3 + reconsume times unless the client names one), or to %DLQ%<group> once it has
+   * been retried maxReconsumeTimes times. The original is found by its CommitLog offset.
+   */
+  private async consumerSendMsgBack(req: RemotingCommand): Promise<RemotingCommand | null> {
+    const b = this.b;
+    const ext = req.extFields;
+    const group = requiredString(ext, 'group');
+    const offset = requiredLong(ext, 'offset');
+    let delayLevel = optionalInt(ext, 'delayLevel') ?? 0;
+    const sg = b.groups.find(group);
+    if (!sg) return createResponse(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group} ${FAQ}`);
+    if ((b.config.brokerPermission & PERM_WRITE) === 0) return createResponse(req, ResponseCode.NO_PERMISSION, `the broker[${b.config.brokerIP1}] sending message is forbidden`);
+    if (sg.retryQueueNums <= 0) return createResponse(req, ResponseCode.SUCCESS);
+    let topic = retryTopic(group);
+    let queueId = Math.floor(Math.random() * 99999999) % sg.retryQueueNums;
+    const tc = b.topics.createTopicIfAbsent(topic, sg.retryQueueNums, 6);
+    if ((tc.perm & PERM_WRITE) === 0) return createResponse(req, ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`);
+    const m = await b.store.lookMessageByOffset(offset);
+    if (!m) return createResponse(req, ResponseCode.SYSTEM_ERROR, `look message by offset failed, ${offset}`);
+    const props = new Map(m.properties);
+    if (!props.has(MessageConst.RETRY_TOPIC)) props.set(MessageConst.RETRY_TOPIC, m.topic);
+    let maxReconsumeTimes = sg.retryMaxTimes;
+    const headerMax = optionalInt(ext, 'maxReconsumeTimes');
+    if (req.version >= MQVersion.V3_4_9 && headerMax !== undefined) maxReconsumeTimes = headerMax;
+    if (m.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0) {
+      topic = dlqTopic(group);
+      queueId = 0;
+      b.topics.createTopicIfAbsent(topic, 1, 6);
+      props.set(MessageConst.DELAY, '0');
+      b.logger.info('message sent to the dead letter queue', { group, msgId: m.msgId, reconsumeTimes: m.reconsumeTimes, maxReconsumeTimes });
+    } else {
+      if (delayLevel === 0) delayLevel = 3 + m.reconsumeTimes;
+      props.set(MessageConst.DELAY, String(delayLevel));
+    }
+    if (!props.get(MessageConst.ORIGIN_MESSAGE_ID)) props.set(MessageConst.ORIGIN_MESSAGE_ID, m.msgId);
+    const r = await putMessage(
+      b,
+      {
+        topic,
+        queueId,
+        flag: m.flag,
+        body: Buffer.from(m.body),
+        propertiesString: formatProperties(props),
+        sysFlag: m.sysFlag,
+        bornTimestamp: m.bornTimestamp,
+        bornHost: Buffer.from(m.bornHost),
+        storeHost: Buffer.from(m.storeHost),
+        reconsumeTimes: m.reconsumeTimes + 1,
+        preparedTransactionOffset: 0,
+      },
+      props,
+      false,
+    );
+    if (r.status === PutMessageStatus.PUT_OK) return createResponse(req, ResponseCode.SUCCESS);
+    return createResponse(req, ResponseCode.SYSTEM_ERROR, r.status);
   }
 
   /** Java: handlePutMessageResult. */
