@@ -38,6 +38,12 @@ export class ProducerManager {
     }
   }
 
+  /** The connection of a client id in any producer group (request-reply pushes to the requester). */
+  findChannelByClientId(clientId: string): ClientChannelInfo | undefined {
+    for (const g of this.groups.values()) for (const c of g.values()) if (c.clientId === clientId && c.conn.isOpen) return c;
+    return undefined;
+  }
+
   /** A live connection of the group (the first), for broker-to-producer calls. */
   anyChannel(group: string): ClientChannelInfo | undefined {
     const g = this.groups.get(group);
