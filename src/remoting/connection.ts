@@ -115,24 +115,25 @@ export class Connection {
     else this.socket.resume();
   }
 
-  /** Writes one command (head, then the body or its parts, never concatenated). Returns false once closed. */
+  /**
+   * Writes one command (head, then the body or its parts, never concatenated). Every write made in one turn of the
+   * event loop goes out in a single writev: the socket is corked at the first and uncorked once the turn's callbacks
+   * and promise reactions have run. Returns false once closed.
+   */
   send(cmd: RemotingCommand): boolean {
     if (this.closed) return false;
     const head = encodeHead(cmd);
     const s = this.socket;
-    let ok: boolean;
-    if (cmd.bodyParts && cmd.bodyParts.length > 0) {
+    if (!this.corked) {
+      this.corked = true;
       s.cork();
-      ok = s.write(head);
-      for (const part of cmd.bodyParts) ok = s.write(part);
-      s.uncork();
+      process.nextTick(this.uncork);
+    }
+    let ok = s.write(head);
+    if (cmd.bodyParts) {
+      for (const part of cmd.bodyParts) if (part.length > 0) ok = s.write(part);
     } else if (cmd.body && cmd.body.length > 0) {
-      s.cork();
-      s.write(head);
       ok = s.write(cmd.body);
-      s.uncork();
-    } else {
-      ok = s.write(head);
     }
     if (!ok && !this.writeBlocked) {
       this.writeBlocked = true;
@@ -140,6 +141,13 @@ export class Connection {
     }
     return true;
   }
+
+  private corked = false;
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /** Sends a request on this connection and waits for its response (broker to client, broker to name server). */
   invoke(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
