@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   TSMQ_ERR_CONNECTION_CLOSED: 'an outbound request failed because its connection closed',
   TSMQ_ERR_CONNECT: 'an outbound connection could not be established',
   TSMQ_ERR_CONFIG: 'a configuration value is invalid; the message names the key and the file',
+  TSMQ_ERR_SQL92_PARSE: 'an SQL92 subscription expression does not parse; the consumer hears SUBSCRIPTION_PARSE_FAILED',
 } as const;
 
 export type TsmqErrorCode = keyof typeof ERROR_CODES;

@@ -146,3 +146,14 @@ export function decodeMessage(record: Buffer, at = 0): MessageExt {
     msgId: createMessageId(storeHost, commitLogOffset),
   };
 }
+
+/** Only the properties of a record (SQL92 filtering reads nothing else). */
+export function readRecordProperties(record: Buffer, at = 0): Map<string, string> {
+  const sysFlag = record.readInt32BE(at + 36);
+  let p = at + 48 + (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8) + 8 + (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG ? 20 : 8) + 12;
+  p += 4 + record.readInt32BE(p);
+  const v2 = record.readInt32BE(at + 4) === MESSAGE_MAGIC_CODE_V2;
+  p += (v2 ? 2 + record.readInt16BE(p) : 1 + record.readInt8(p));
+  const propLen = record.readInt16BE(p);
+  return propLen > 0 ? parseProperties(record.toString('utf8', p + 2, p + 2 + propLen)) : new Map();
+}

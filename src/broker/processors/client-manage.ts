@@ -6,6 +6,7 @@ import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { parseLenientJson } from '../../common/lenient-json';
 import type { BrokerContext } from '../broker-context';
+import { compileSql92 } from '../filter/sql92';
 import { retryTopic } from '../topic-validator';
 
 /** HEART_BEAT, UNREGISTER_CLIENT, CHECK_CLIENT_CONFIG (Java: ClientManageProcessor). */
@@ -69,6 +70,12 @@ export class ClientManageProcessor implements RequestProcessor {
     if (!this.b.config.enablePropertyFilter) {
       return createResponse(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${type}`);
     }
-    return createResponse(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `Not supported expression type: ${type}`);
+    if (type !== 'SQL92') return createResponse(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `Not supported expression type: ${type}`);
+    try {
+      compileSql92(body.subscriptionData?.subString ?? '');
+    } catch (err) {
+      return createResponse(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, (err as Error).message);
+    }
+    return createResponse(req, ResponseCode.SUCCESS);
   }
 }

@@ -6,7 +6,9 @@ import { requestCodeNotSupported, type RequestContext, type RequestProcessor } f
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
-import { GetMessageStatus } from '../../store/get-message-result';
+import { GetMessageStatus, type MessageFilter } from '../../store/get-message-result';
+import { readRecordProperties } from '../../store/message-decoder';
+import { compileSql92, type Sql92Filter } from '../filter/sql92';
 import type { BrokerContext } from '../broker-context';
 import { buildSubscriptionData, tagMatches } from '../filter/tag-filter';
 import type { PullRequest } from '../long-polling/pull-request-hold-service';
@@ -20,6 +22,18 @@ const FAQ = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for furth
  */
 export class PullMessageProcessor implements RequestProcessor {
   readonly name = 'pull';
+  /** Compiled SQL92 expressions; subscriptions repeat their expression on every pull. */
+  private readonly sqlCache = new Map<string, Sql92Filter>();
+
+  private sql92(expression: string): Sql92Filter {
+    let f = this.sqlCache.get(expression);
+    if (!f) {
+      f = compileSql92(expression);
+      if (this.sqlCache.size > 10000) this.sqlCache.clear();
+      this.sqlCache.set(expression, f);
+    }
+    return f;
+  }
 
   constructor(private readonly b: BrokerContext) {}
 
@@ -67,10 +81,11 @@ export class PullMessageProcessor implements RequestProcessor {
     }
     let sub: SubscriptionData | undefined;
     if (hasSubscription) {
-      if (h.expressionType !== undefined && h.expressionType !== 'TAG') {
-        return this.error(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `parse the consumer's subscription[${h.subscription ?? ''}] failed, group: ${h.consumerGroup}: only TAG expressions are supported`);
-      }
-      sub = buildSubscriptionData(h.topic, h.subscription, h.subVersion);
+      const type = (h.expressionType ?? 'TAG').toUpperCase();
+      sub =
+        type === 'TAG'
+          ? buildSubscriptionData(h.topic, h.subscription, h.subVersion)
+          : { topic: h.topic, subString: h.subscription ?? '', tagsSet: [], codeSet: [], subVersion: h.subVersion, expressionType: type, classFilterMode: false };
     } else {
       const info = b.consumers.get(h.consumerGroup);
       if (!info) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist${FAQ}`);
@@ -81,7 +96,21 @@ export class PullMessageProcessor implements RequestProcessor {
       if (!sub) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist${FAQ}`);
       if (sub.subVersion < h.subVersion) return this.error(req, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
     }
-    const filter = sub && sub.subString !== '*' ? { isMatchedByConsumeQueue: (code: number) => tagMatches(sub, code) } : undefined;
+    let filter: MessageFilter | undefined;
+    if (sub && sub.expressionType !== 'TAG') {
+      if (!b.config.enablePropertyFilter) return this.error(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
+      if (sub.expressionType !== 'SQL92') return this.error(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `unknown expression type ${sub.expressionType}`);
+      let sql: Sql92Filter;
+      try {
+        sql = this.sql92(sub.subString);
+      } catch (err) {
+        return this.error(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `parse the consumer's subscription[${sub.subString}] failed, group: ${h.consumerGroup}: ${(err as Error).message}`);
+      }
+      filter = { isMatchedByConsumeQueue: () => true, isMatchedByCommitLog: (rec) => sql.matches(readRecordProperties(rec)) };
+    } else if (sub && sub.subString !== '*') {
+      const tagSub = sub;
+      filter = { isMatchedByConsumeQueue: (code: number) => tagMatches(tagSub, code) };
+    }
     const r = await b.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, Math.max(1, h.maxMsgNums), filter);
     const res = createResponse(req, ResponseCode.SUCCESS, r.status, {
       suggestWhichBrokerId: '0',

@@ -33,6 +33,21 @@ export class Sql92EvaluationError extends Error {
   }
 }
 
+/**
+ * A Sql92EvaluationError without a stack trace. Such errors are expected per message (a property that is no
+ * number), and capturing a stack costs microseconds, many times the evaluation itself; the trace would only
+ * point into this module anyway.
+ */
+export function evaluationError(message: string): Sql92EvaluationError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Sql92EvaluationError(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export const INT_MIN = -2147483648;
 export const INT_MAX = 2147483647;
 export const LONG_MIN = -(1n << 63n);
@@ -59,13 +74,7 @@ export function describeJavaValue(v: JavaValue): string {
   if (v === null) return 'NULL';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
-  if (v.kind === 'double') return javaDoubleToString(v.value);
   return String(v.value);
-}
-
-function javaDoubleToString(d: number): string {
-  if (Number.isInteger(d) && Math.abs(d) < 1e7) return d.toFixed(1);
-  return String(d);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -94,7 +103,7 @@ export function javaDigit(code: number): number {
 }
 
 function numberFormat(s: string): Sql92EvaluationError {
-  return new Sql92EvaluationError(`java.lang.NumberFormatException: For input string: "${s}"`);
+  return evaluationError(`java.lang.NumberFormatException: For input string: "${s}"`);
 }
 
 /** Java: Integer.valueOf(String): optional sign, then Character.digit digits; no spaces; overflow is an error. */
@@ -189,8 +198,8 @@ export function parseJavaDouble(s: string): number {
   }
   const numberEnd = scanDecimalFloat(s, i, end);
   if (numberEnd < 0) throw numberFormat(s);
-  const value = Number(s.slice(i, numberEnd));
-  return negative ? -value : value;
+  // Number() reads the sign too; without surrounding spaces or a suffix the string needs no copy.
+  return Number(start === 0 && numberEnd === s.length ? s : s.slice(start, numberEnd));
 }
 
 /** The end of a decimal float starting at i (before a suffix), or -1 if s[i, end) is not one. */
@@ -253,10 +262,17 @@ function parseHexDouble(s: string, i: number, end: number, negative: boolean): n
   if (j < end && !(j === end - 1 && isDoubleSuffix(s.charCodeAt(j)))) throw numberFormat(s);
   // An exponent beyond 2^31 decides the result alone (Java returns infinity or zero for it); clamp it to a
   // size that still does so after the mantissa's own scale is added.
-  const rawExp = Math.min(Number(s.slice(expStart, j).replace(/^0+(?=\d)/, '').slice(0, 12)), 1e9);
+  const rawExp = clampedDecimal(s, expStart, j, 1e9);
   const exponent = (expNegative ? -rawExp : rawExp) - 4 * fractionDigits;
   const value = scaleBinary(BigInt('0x' + mantissa), exponent);
   return negative ? -value : value;
+}
+
+/** The ASCII digits s[from, to) as a number, capped at max. */
+function clampedDecimal(s: string, from: number, to: number, max: number): number {
+  let v = 0;
+  for (let k = from; k < to && v <= max; k++) v = v * 10 + (s.charCodeAt(k) - 0x30);
+  return Math.min(v, max);
 }
 
 /** mantissa * 2^exponent rounded to the nearest double, ties to even (IEEE 754 default rounding). */
@@ -354,7 +370,7 @@ export function javaCompare(lv: Exclude<JavaValue, null>, rv: Exclude<JavaValue,
   if (typeof lv === 'boolean') {
     if (typeof rv === 'boolean') return compareBooleans(lv, rv);
     if (typeof rv === 'string') {
-      throw new Sql92EvaluationError('java.lang.ClassCastException: class java.lang.Boolean cannot be cast to class java.lang.String');
+      throw evaluationError('java.lang.ClassCastException: class java.lang.Boolean cannot be cast to class java.lang.String');
     }
     return -1;
   }

@@ -51,7 +51,8 @@ final class Errors {
     static String key(Throwable e) {
         Throwable t = e;
         String msg = t.getMessage();
-        if (msg == null && t.getCause() != null) {
+        // "Send [1] times, still failed, ..." says nothing: the broker's answer is in the cause
+        if ((msg == null || msg.startsWith("Send [")) && t.getCause() != null) {
             t = t.getCause();
             msg = t.getMessage();
         }
@@ -61,7 +62,7 @@ final class Errors {
         msg = msg.replace("For more information, please visit the url, ", "")
             .replaceAll("See https?://\\S+ for further details\\.?", "")
             .replaceAll("https?://\\S+", "")
-            .replaceAll("\\d{4,}", "N")
+            .replaceAll("\\d{2,}", "N")
             .trim();
         if (msg.length() > 220) msg = msg.substring(0, 220) + "...";
         return e.getClass().getSimpleName() + (t != e ? " <- " + t.getClass().getSimpleName() : "") + ": " + msg;
