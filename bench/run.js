@@ -114,13 +114,14 @@ const CFG = {
   impls: (opts.vals.impls || 'java,tsmq').split(',').map((s) => s.trim()).filter(Boolean),
   keepStores: opts.flags.has('keep-stores'),
   build: !opts.flags.has('no-build'),
+  // bin/runbroker.sh and bin/runserver.sh of 5.3.3 (JDK >= 9 branch), heap and direct memory sized down (README)
   javaBrokerOpts: opts.vals['java-broker-opts'] ||
-    '-server -Xms2g -Xmx2g -Xmn1g -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:G1ReservePercent=25 ' +
+    '-server -Xms2g -Xmx2g -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:G1ReservePercent=25 ' +
     '-XX:InitiatingHeapOccupancyPercent=30 -XX:SoftRefLRUPolicyMSPerMB=0 -XX:-OmitStackTraceInFastThrow ' +
-    '-XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=2g -XX:-UseLargePages',
+    '-XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=2g -XX:-UseLargePages -XX:-UseBiasedLocking',
   javaNamesrvOpts: opts.vals['java-namesrv-opts'] ||
-    '-server -Xms256m -Xmx256m -Xmn128m -XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:G1ReservePercent=25 ' +
-    '-XX:InitiatingHeapOccupancyPercent=30 -XX:SoftRefLRUPolicyMSPerMB=0 -XX:-OmitStackTraceInFastThrow',
+    '-server -Xms256m -Xmx256m -XX:MetaspaceSize=128m -XX:MaxMetaspaceSize=320m -XX:+UseG1GC -XX:G1HeapRegionSize=16m ' +
+    '-XX:G1ReservePercent=25 -XX:InitiatingHeapOccupancyPercent=30 -XX:SoftRefLRUPolicyMSPerMB=0',
   genOpts: opts.vals['gen-opts'] || '-Xms1g -Xmx1g -XX:+UseG1GC',
   nodeOpts: opts.vals['node-opts'] || '',
   queues: 8,

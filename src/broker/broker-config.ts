@@ -95,6 +95,10 @@ export function defaultBrokerConfig() {
     enableSplitRegistration: false,
     litePullMessageEnable: true,
     useServerSideResetOffset: false,
+    /** 5.x timer messages (TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS). */
+    timerWheelEnable: true,
+    timerPrecisionMs: 1000,
+    timerMaxDelaySec: 3 * 24 * 3600,
   };
 }
 

@@ -12,6 +12,7 @@ import type { BrokerStats } from './broker-stats';
 import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { TransactionalMessageService } from './transaction/transactional-message-service';
 import type { UniqIdGenerator } from './uniq-id';
+import type { TimerMessageService } from './schedule/timer-message-service';
 
 /** What the broker's processors work with; explicit so a processor can run against fakes. */
 export interface BrokerContext {
@@ -30,6 +31,7 @@ export interface BrokerContext {
   locks: RebalanceLockManager;
   transactions: TransactionalMessageService;
   uniqIds: UniqIdGenerator;
+  timers: TimerMessageService;
   /** "ip:listenPort": the address name servers hand out and offset message ids carry. */
   brokerAddr: string;
   /** brokerAddr encoded as a stored host (8 or 20 bytes). */

@@ -19,6 +19,7 @@ import { PullRequestHoldService } from './long-polling/pull-request-hold-service
 import { NamesrvRegistrar } from './namesrv-registrar';
 import { registerBrokerProcessors } from './processors/index';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { TIMER_TOPIC, TimerMessageService } from './schedule/timer-message-service';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { TransactionalMessageService } from './transaction/transactional-message-service';
 import { UniqIdGenerator } from './uniq-id';
@@ -54,13 +55,14 @@ export class BrokerController implements BrokerContext {
   readonly locks = new RebalanceLockManager();
   readonly uniqIds: UniqIdGenerator;
   readonly transactions: TransactionalMessageService;
+  readonly timers: TimerMessageService;
   readonly brokerAddr: string;
   readonly storeHost: Buffer;
   readonly bootTimestamp = Date.now();
   private readonly server: RemotingServer;
   private readonly vipServer: RemotingServer;
   private readonly registrar: NamesrvRegistrar;
-  private timers: NodeJS.Timeout[] = [];
+  private periodic: NodeJS.Timeout[] = [];
   private started = false;
 
   constructor(readonly configs: BrokerConfigs) {
@@ -82,6 +84,7 @@ export class BrokerController implements BrokerContext {
     this.schedule = new ScheduleMessageService(this, getLogger('schedule'));
     this.uniqIds = new UniqIdGenerator(this.config.brokerIP1);
     this.transactions = new TransactionalMessageService(this, this.uniqIds, getLogger('transaction'));
+    this.timers = new TimerMessageService(this, getLogger('timer'));
     const processors = registerBrokerProcessors(this);
     this.holdService = new PullRequestHoldService((t, q) => this.store.maxOffsetInQueue(t, q), processors.pull.rerun, this.logger);
     const idle = { idleTimeoutMs: this.nettyConfig.serverChannelMaxIdleTimeSeconds * 1000 };
@@ -116,7 +119,10 @@ export class BrokerController implements BrokerContext {
       if (sg && !sg.notifyConsumerIdsChangedEnable) return;
       for (const c of info.channels.values()) c.conn.invokeOneway(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { consumerGroup: group }));
     };
-    this.store.onMessageArriving((topic, queueId, logicOffset, tagsCode) => this.holdService.notifyMessageArriving(topic, queueId, logicOffset, tagsCode));
+    this.store.onMessageArriving((topic, queueId, logicOffset, tagsCode) => {
+      if (topic === TIMER_TOPIC) this.timers.onArrival();
+      else this.holdService.notifyMessageArriving(topic, queueId, logicOffset, tagsCode);
+    });
   }
 
   namesrvAddrs(): string[] {
@@ -137,11 +143,13 @@ export class BrokerController implements BrokerContext {
     this.groups.load();
     this.offsets.load();
     this.schedule.load();
+    this.timers.load();
     await this.store.load();
     await this.store.start();
     if (this.storeConfig.brokerRole !== 'SLAVE') {
       this.schedule.start();
       this.transactions.start();
+      if (this.config.timerWheelEnable) this.timers.start();
     }
     await this.server.start();
     await this.vipServer.start();
@@ -157,7 +165,7 @@ export class BrokerController implements BrokerContext {
         }
       }, ms);
       t.unref();
-      this.timers.push(t);
+      this.periodic.push(t);
     };
     every(this.config.flushConsumerOffsetInterval, () => this.offsets.persist());
     every(10_000, () => {
@@ -194,7 +202,7 @@ export class BrokerController implements BrokerContext {
   async shutdown(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.periodic) clearInterval(t);
     this.holdService.stop();
     this.transactions.stop();
     this.stats.stop();
@@ -203,6 +211,7 @@ export class BrokerController implements BrokerContext {
     await this.server.close();
     await this.vipServer.close();
     await this.schedule.shutdown();
+    await this.timers.shutdown();
     await this.store.shutdown();
     await this.offsets.persist(true);
     await this.topics.persist();

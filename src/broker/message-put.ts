@@ -6,6 +6,7 @@ import { SCHEDULE_TOPIC } from '../store/message-store';
 import type { PutMessageResult } from '../store/put-message-result';
 import type { BrokerContext } from './broker-context';
 import { tagsCodeOfTags } from './filter/tags-code';
+import { TIMER_TOPIC, TimerMessageService } from './schedule/timer-message-service';
 
 /**
  * The last step before the store for every message the broker writes (sends, send-backs, deliveries of delayed
@@ -14,6 +15,10 @@ import { tagsCodeOfTags } from './filter/tags-code';
  * `props` is the message's property map; `inner.propertiesString` must already encode it unless it is rewritten here.
  */
 export function putMessage(b: BrokerContext, inner: MessageExtBrokerInner, props: Map<string, string>, wait: boolean): Promise<PutMessageResult> {
+  if (TimerMessageService.isTimerMessage(props) && inner.topic !== TIMER_TOPIC) {
+    const refused = b.timers.transform(inner, props);
+    if (refused) return Promise.resolve(refused);
+  }
   const hints: DispatchHints = { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) };
   const type = transactionType(inner.sysFlag);
   if (type === MessageSysFlag.TRANSACTION_NOT_TYPE || type === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {

@@ -54,6 +54,7 @@ export class TopicConfigManager {
     this.put(newTopicConfig(`${c.brokerClusterName}_REPLY_TOPIC`, 1, 1));
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC, 1, 1));
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC, 1, 1));
+    if (c.timerWheelEnable) this.put(newTopicConfig('rmq_sys_wheel_timer', 1, 1));
   }
 
   /** Loads topics.json (Java's or ours); stored configs override the built-in system topics. */

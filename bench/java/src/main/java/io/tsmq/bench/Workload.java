@@ -85,6 +85,7 @@ final class Workload {
     private long clientCpuStartNs;
     private long clientCpuEndNs;
     private final List<Long> series = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLongArray e2eMaxPerSecond = new java.util.concurrent.atomic.AtomicLongArray(3600);
 
     Workload(Args a) {
         this.a = a;
@@ -409,8 +410,12 @@ final class Workload {
         startConsumer("bench_rate_" + nonce, m -> {
             String bt = m.getUserProperty("bt");
             if (bt != null && inWindow()) {
-                e2eLat.record((System.nanoTime() - Long.parseLong(bt)) / 1000);
+                long t = System.nanoTime();
+                long us = (t - Long.parseLong(bt)) / 1000;
+                e2eLat.record(us);
                 consumedWindow.increment();
+                int sec = (int) ((t - windowStartNs) / 1_000_000_000L);
+                if (sec >= 0 && sec < e2eMaxPerSecond.length()) e2eMaxPerSecond.accumulateAndGet(sec, us, Math::max);
             }
         });
         int pacers = Math.max(1, a.i("pacers", 4));
@@ -451,6 +456,11 @@ final class Workload {
         for (Thread t : ts) t.join(1000);
         drain(sem, cap);
         out.put("pacingResets", behind.sum());
+        List<Double> e2eMax = new ArrayList<>();
+        for (int i = 0; i < Math.min(e2eMaxPerSecond.length(), (int) Math.ceil(a.d("measure-s", 60))); i++) {
+            e2eMax.add(e2eMaxPerSecond.get(i) / 1000.0);
+        }
+        out.put("e2eMaxMsPerSecond", e2eMax);
         out.put("consumerStats", consumerStats());
         // let the consumer catch up with what was sent in the window, for the latency tail
         long deadline = System.currentTimeMillis() + 10_000;

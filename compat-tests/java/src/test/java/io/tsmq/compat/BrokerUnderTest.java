@@ -129,7 +129,7 @@ public final class BrokerUnderTest {
             }
             process = ManagedProcess.start("broker", "java broker " + Peers.serverVersion(),
                 List.of("bash", Peers.SCRIPT.toString(), "broker", Peers.VERSION, dir.resolve("broker.conf").toString()),
-                dir, port, Map.of(), logName);
+                dir, port, Peers.javaPeerEnv(), logName);
             Peers.track(process);
             process.awaitPort(port, Duration.ofSeconds(90)).awaitLog("boot success", Duration.ofSeconds(90));
         } else {

@@ -216,6 +216,15 @@ public final class Peers {
         }
     }
 
+    /**
+     * Environment of every Java peer and mqadmin JVM: {@code ROCKETMQ_SERIALIZE_TYPE} = this JVM's header serialization,
+     * so that in a ROCKETMQ run the Java brokers' requests to the name server under test (REGISTER_BROKER, ...) and
+     * mqadmin's requests use it too.
+     */
+    static Map<String, String> javaPeerEnv() {
+        return Map.of("ROCKETMQ_SERIALIZE_TYPE", SERIALIZE_TYPE);
+    }
+
     /** Registers a process of the class: {@link #endClass} stops it, {@link DumpOnFailure} prints its log. */
     static void track(ManagedProcess p) {
         CLASS_PROCESSES.add(p);
@@ -245,7 +254,7 @@ public final class Peers {
         Path dir = newDir(name);
         ManagedProcess p = ManagedProcess.start(name, "java namesrv " + serverVersion(),
             List.of("bash", SCRIPT.toString(), "namesrv", VERSION, Integer.toString(port), dir.toString()),
-            dir, port, Map.of());
+            dir, port, javaPeerEnv());
         CLASS_PROCESSES.add(p);
         p.awaitPort(port, Duration.ofSeconds(60)).awaitLog("boot success", Duration.ofSeconds(30));
         return p;
@@ -305,7 +314,7 @@ public final class Peers {
         }
         ManagedProcess p = ManagedProcess.start(name, "java broker " + serverVersion(),
             List.of("bash", SCRIPT.toString(), "broker", VERSION, dir.resolve("broker.conf").toString()),
-            dir, port, Map.of());
+            dir, port, javaPeerEnv());
         CLASS_PROCESSES.add(p);
         p.awaitPort(port, Duration.ofSeconds(90)).awaitLog("boot success", Duration.ofSeconds(90));
         return p;
@@ -339,6 +348,7 @@ public final class Peers {
             pb.environment().remove("NAMESRV_ADDR");
             pb.environment().remove("ROCKETMQ_HOME");
             pb.environment().put("JAVA_PEERS_TOOLS_HOME", dir.resolve("home").toString());
+            pb.environment().putAll(javaPeerEnv());
             Process p = pb.start();
             if (!p.waitFor(90, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
