@@ -17,6 +17,22 @@ export const TIMER_OUT_MS = 'TIMER_OUT_MS';
 const TIMER_ENQUEUE_MS = 'TIMER_ENQUEUE_MS';
 const TIMER_DEQUEUE_MS = 'TIMER_DEQUEUE_MS';
 
+/**
+ * When to deliver: the time the producer asked for. TIMER_OUT_MS is that time rounded down to timerPrecisionMs (the
+ * value Java stores, kept for compatibility), which would deliver up to a second early.
+ */
+function deliverTime(m: { properties: Map<string, string>; storeTimestamp: number }): number {
+  const p = m.properties;
+  const asked = p.has(TIMER_DELIVER_MS)
+    ? Number(p.get(TIMER_DELIVER_MS))
+    : p.has(TIMER_DELAY_SEC)
+      ? m.storeTimestamp + Number(p.get(TIMER_DELAY_SEC)) * 1000
+      : p.has(TIMER_DELAY_MS)
+        ? m.storeTimestamp + Number(p.get(TIMER_DELAY_MS))
+        : Number.NaN;
+  return Number.isFinite(asked) ? asked : Number(p.get(TIMER_OUT_MS) ?? 0);
+}
+
 interface Pending {
   deliverAt: number;
   queueOffset: number;
@@ -138,8 +154,7 @@ export class TimerMessageService {
           const phy = readInt64(units, i);
           const rec = await store.selectOneMessageByOffset(phy);
           if (!rec) continue;
-          const deliverAt = Number(decodeMessage(rec).properties.get(TIMER_OUT_MS) ?? 0);
-          this.push({ deliverAt, queueOffset: this.scanned, commitLogOffset: phy });
+          this.push({ deliverAt: deliverTime(decodeMessage(rec)), queueOffset: this.scanned, commitLogOffset: phy });
         }
       }
     } finally {
