@@ -1,5 +1,5 @@
 import type { DispatchHints } from '../store/commit-log';
-import type { MessageExtBrokerInner } from '../store/message-ext';
+import type { MessageExt, MessageExtBrokerInner } from '../store/message-ext';
 import { formatProperties, MessageConst } from '../store/message-properties';
 import { MessageSysFlag, transactionType } from '../store/message-sys-flag';
 import { SCHEDULE_TOPIC } from '../store/message-store';
@@ -19,7 +19,7 @@ export function putMessage(b: BrokerContext, inner: MessageExtBrokerInner, props
     const refused = b.timers.transform(inner, props);
     if (refused) return Promise.resolve(refused);
   }
-  const hints: DispatchHints = { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) };
+  const hints = hintsOf(props);
   const type = transactionType(inner.sysFlag);
   if (type === MessageSysFlag.TRANSACTION_NOT_TYPE || type === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
     const delay = Number.parseInt(props.get(MessageConst.DELAY) ?? '', 10);
@@ -35,4 +35,30 @@ export function putMessage(b: BrokerContext, inner: MessageExtBrokerInner, props
     }
   }
   return b.store.putMessage(inner, hints, wait);
+}
+
+/**
+ * A message the broker writes again from a stored one (a delayed or timer delivery, a send-back, a transaction
+ * commit or check): same body, flag, flags and born details, new destination and properties.
+ */
+export function innerFromStored(m: MessageExt, topic: string, queueId: number, props: Map<string, string>, over: Partial<MessageExtBrokerInner> = {}): MessageExtBrokerInner {
+  return {
+    topic,
+    queueId,
+    flag: m.flag,
+    body: Buffer.from(m.body),
+    propertiesString: formatProperties(props),
+    sysFlag: m.sysFlag,
+    bornTimestamp: m.bornTimestamp,
+    bornHost: Buffer.from(m.bornHost),
+    storeHost: Buffer.from(m.storeHost),
+    reconsumeTimes: m.reconsumeTimes,
+    preparedTransactionOffset: 0,
+    ...over,
+  };
+}
+
+/** Dispatch hints from a property map. */
+export function hintsOf(props: Map<string, string>): DispatchHints {
+  return { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) };
 }

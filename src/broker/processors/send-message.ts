@@ -6,11 +6,11 @@ import { MQVersion } from '../../remoting/mq-version';
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, isOneway, type RemotingCommand } from '../../remoting/remoting-command';
-import { formatProperties, MessageConst, parseProperties } from '../../store/message-properties';
+import { MessageConst, parseProperties } from '../../store/message-properties';
 import { PutMessageStatus, type PutMessageResult } from '../../store/put-message-result';
 import { encodeSocketAddress, splitHostPort } from '../../store/socket-address';
 import type { BrokerContext } from '../broker-context';
-import { putMessage } from '../message-put';
+import { innerFromStored, putMessage } from '../message-put';
 import { dlqTopic, isNotAllowedSendTopic, isRetryTopic, retryTopic, validateTopic } from '../topic-validator';
 import { optionalInt, requiredLong, requiredString } from '../../remoting/headers/header-fields';
 
@@ -190,24 +190,7 @@ export class SendMessageProcessor implements RequestProcessor {
       props.set(MessageConst.DELAY, String(delayLevel));
     }
     if (!props.get(MessageConst.ORIGIN_MESSAGE_ID)) props.set(MessageConst.ORIGIN_MESSAGE_ID, m.msgId);
-    const r = await putMessage(
-      b,
-      {
-        topic,
-        queueId,
-        flag: m.flag,
-        body: Buffer.from(m.body),
-        propertiesString: formatProperties(props),
-        sysFlag: m.sysFlag,
-        bornTimestamp: m.bornTimestamp,
-        bornHost: Buffer.from(m.bornHost),
-        storeHost: Buffer.from(m.storeHost),
-        reconsumeTimes: m.reconsumeTimes + 1,
-        preparedTransactionOffset: 0,
-      },
-      props,
-      false,
-    );
+    const r = await putMessage(b, innerFromStored(m, topic, queueId, props, { reconsumeTimes: m.reconsumeTimes + 1 }), props, false);
     if (r.status === PutMessageStatus.PUT_OK) return createResponse(req, ResponseCode.SUCCESS);
     return createResponse(req, ResponseCode.SYSTEM_ERROR, r.status);
   }

@@ -4,11 +4,11 @@ import { readInt64 } from '../../common/int64';
 import { ConfigFile } from '../../store/config-file';
 import { CQ_STORE_UNIT_SIZE } from '../../store/consume-queue';
 import { decodeMessage } from '../../store/message-decoder';
-import { formatProperties, MessageConst } from '../../store/message-properties';
+import { MessageConst } from '../../store/message-properties';
 import { SCHEDULE_TOPIC } from '../../store/message-store';
 import { PutMessageStatus } from '../../store/put-message-result';
 import type { BrokerContext } from '../broker-context';
-import { putMessage } from '../message-put';
+import { innerFromStored, putMessage } from '../message-put';
 
 /** Java: ScheduleMessageService's retry pause after a failed delivery. */
 const DELAY_FOR_A_PERIOD = 10_000;
@@ -132,24 +132,7 @@ export class ScheduleMessageService {
       return true;
     }
     props.delete(MessageConst.DELAY);
-    const r = await putMessage(
-      this.b,
-      {
-        topic,
-        queueId,
-        flag: m.flag,
-        body: Buffer.from(m.body),
-        propertiesString: formatProperties(props),
-        sysFlag: m.sysFlag,
-        bornTimestamp: m.bornTimestamp,
-        bornHost: Buffer.from(m.bornHost),
-        storeHost: Buffer.from(m.storeHost),
-        reconsumeTimes: m.reconsumeTimes,
-        preparedTransactionOffset: 0,
-      },
-      props,
-      false,
-    );
+    const r = await putMessage(this.b, innerFromStored(m, topic, queueId, props), props, false);
     if (r.status !== PutMessageStatus.PUT_OK) {
       this.logger.warn('cannot deliver a delayed message; will retry', { topic, queueId, status: r.status, remark: r.remark });
       return false;

@@ -8,6 +8,7 @@ import { decodeMessage } from '../../store/message-decoder';
 import { formatProperties, MessageConst } from '../../store/message-properties';
 import { PutMessageStatus, type PutMessageResult } from '../../store/put-message-result';
 import type { BrokerContext } from '../broker-context';
+import { hintsOf, innerFromStored } from '../message-put';
 
 export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
 export const TIMER_DELIVER_MS = 'TIMER_DELIVER_MS';
@@ -248,23 +249,7 @@ export class TimerMessageService {
     props.delete(TIMER_OUT_MS);
     props.set(TIMER_ENQUEUE_MS, String(m.storeTimestamp));
     props.set(TIMER_DEQUEUE_MS, String(Date.now()));
-    const r = await this.b.store.putMessage(
-      {
-        topic,
-        queueId,
-        flag: m.flag,
-        body: Buffer.from(m.body),
-        propertiesString: formatProperties(props),
-        sysFlag: m.sysFlag,
-        bornTimestamp: m.bornTimestamp,
-        bornHost: Buffer.from(m.bornHost),
-        storeHost: Buffer.from(m.storeHost),
-        reconsumeTimes: m.reconsumeTimes,
-        preparedTransactionOffset: 0,
-      },
-      undefined,
-      false,
-    );
+    const r = await this.b.store.putMessage(innerFromStored(m, topic, queueId, props), hintsOf(props), false);
     if (r.status !== PutMessageStatus.PUT_OK) {
       this.logger.warn('cannot deliver a timer message; will retry', { topic, status: r.status });
       return false;

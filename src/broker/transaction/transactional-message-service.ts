@@ -11,6 +11,7 @@ import { PutMessageStatus, type PutMessageResult } from '../../store/put-message
 import type { BrokerContext } from '../broker-context';
 import { tagsCodeOfTags } from '../filter/tags-code';
 import { encodeMessageExt } from '../message-record';
+import { hintsOf, innerFromStored } from '../message-put';
 import { TopicValidator } from '../topic-validator';
 import type { UniqIdGenerator } from '../uniq-id';
 
@@ -53,7 +54,7 @@ export class TransactionalMessageService {
 
   putHalfMessage(inner: MessageExtBrokerInner, props: Map<string, string>, wait: boolean): Promise<PutMessageResult> {
     const half = this.toHalfMessage(inner, props);
-    return this.b.store.putMessage(half, { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) }, wait);
+    return this.b.store.putMessage(half, hintsOf(props), wait);
   }
 
   /** The half message at `commitLogOffset` when it matches the producer's claims; else why not. */
@@ -69,19 +70,10 @@ export class TransactionalMessageService {
   /** Java: endMessageTransaction. The stored properties keep REAL_TOPIC/REAL_QID, as Java's do. */
   commitMessage(half: MessageExt): { inner: MessageExtBrokerInner; props: Map<string, string> } {
     const props = new Map(half.properties);
-    const inner: MessageExtBrokerInner = {
-      topic: props.get(MessageConst.REAL_TOPIC) ?? '',
-      queueId: Number(props.get(MessageConst.REAL_QID) ?? 0),
-      flag: half.flag,
-      body: Buffer.from(half.body),
-      propertiesString: formatProperties(props),
+    const inner = innerFromStored(half, props.get(MessageConst.REAL_TOPIC) ?? '', Number(props.get(MessageConst.REAL_QID) ?? 0), props, {
       sysFlag: (half.sysFlag & ~0xc) | MessageSysFlag.TRANSACTION_COMMIT_TYPE,
-      bornTimestamp: half.bornTimestamp,
-      bornHost: Buffer.from(half.bornHost),
-      storeHost: Buffer.from(half.storeHost),
-      reconsumeTimes: half.reconsumeTimes,
       preparedTransactionOffset: half.commitLogOffset,
-    };
+    });
     return { inner, props };
   }
 
@@ -203,11 +195,7 @@ export class TransactionalMessageService {
   private async discard(m: MessageExt): Promise<void> {
     const topic = TopicValidator.RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC;
     this.b.topics.createTopicIfAbsent(topic, 1, 6);
-    await this.b.store.putMessage(
-      { topic, queueId: 0, flag: m.flag, body: Buffer.from(m.body), propertiesString: formatProperties(m.properties), sysFlag: m.sysFlag, bornTimestamp: m.bornTimestamp, bornHost: Buffer.from(m.bornHost), storeHost: Buffer.from(m.storeHost), reconsumeTimes: m.reconsumeTimes, preparedTransactionOffset: 0 },
-      { tagsCode: tagsCodeOfTags(m.properties.get(MessageConst.TAGS)), keys: m.properties.get(MessageConst.KEYS), uniqKey: m.properties.get(MessageConst.UNIQ_KEY) },
-      false,
-    );
+    await this.b.store.putMessage(innerFromStored(m, topic, 0, m.properties), hintsOf(m.properties), false);
     this.logger.warn('transaction checked too many times; half message discarded', { msgId: m.properties.get(MessageConst.UNIQ_KEY), group: m.properties.get(MessageConst.PGROUP) });
   }
 
@@ -221,11 +209,7 @@ export class TransactionalMessageService {
     const producer = this.b.producers.anyChannel(group);
     const props = new Map(m.properties);
     props.set(CHECK_TIMES, String(times));
-    const r = await this.b.store.putMessage(
-      { topic: HALF, queueId: 0, flag: m.flag, body: Buffer.from(m.body), propertiesString: formatProperties(props), sysFlag: m.sysFlag, bornTimestamp: m.bornTimestamp, bornHost: Buffer.from(m.bornHost), storeHost: Buffer.from(m.storeHost), reconsumeTimes: m.reconsumeTimes, preparedTransactionOffset: 0 },
-      { tagsCode: tagsCodeOfTags(props.get(MessageConst.TAGS)), keys: props.get(MessageConst.KEYS), uniqKey: props.get(MessageConst.UNIQ_KEY) },
-      false,
-    );
+    const r = await this.b.store.putMessage(innerFromStored(m, HALF, 0, props), hintsOf(props), false);
     if (r.status !== PutMessageStatus.PUT_OK || !r.appendResult) return false;
     const fresh = await this.b.store.lookMessageByOffset(r.appendResult.wroteOffset);
     if (!fresh) return false;
