@@ -72,7 +72,7 @@ export class CommitLog {
     /** Deliver time of a delay level for a record stored at `storeTimestamp`. */
     private readonly deliverTime: (level: number, storeTimestamp: number) => number = (_l, t) => t + 1000,
   ) {
-    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog);
+    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog, Math.min(config.mappedFileSizeCommitLog, 4 * 1024 * 1024), config.readCacheSizeCommitLog);
     this.syncFlush = config.flushDiskType === 'SYNC_FLUSH';
   }
 

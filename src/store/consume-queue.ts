@@ -28,7 +28,7 @@ export class ConsumeQueue {
     readonly fileSize: number,
     private readonly logger: Logger,
   ) {
-    this.queue = new MappedFileQueue(path.join(rootDir, topic, String(queueId)), fileSize, Math.min(fileSize, 64 * 1024));
+    this.queue = new MappedFileQueue(path.join(rootDir, topic, String(queueId)), fileSize, Math.min(fileSize, 16 * 1024));
   }
 
   get maxOffsetInQueue(): number {

@@ -2,19 +2,22 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { MappedFile } from './mapped-file';
 
-/** A run of bytes written but not yet in a file: [start, start + len) in the queue's address space. */
+/**
+ * A run of the queue's newest bytes, in memory: [start, start + len). Bytes below `written` are in the file too;
+ * the chunk stays as a read cache until it ages out.
+ */
 interface Chunk {
   start: number;
   buf: Buffer;
   len: number;
-  /** Being written to the file; no more bytes may be added. */
-  sealed: boolean;
+  written: number;
 }
 
 /**
  * An ordered list of equal-size files that together form one address space (Java: MappedFileQueue). Appends land in
- * in-memory chunks; `commit` writes every chunk to its file with one positional write each and `flush` fdatasyncs.
- * Until a chunk is written, reads of its range are served from memory, so a reader never sees a hole.
+ * in-memory chunks; `commit` writes what each chunk gained since the last commit with one positional write, and
+ * `flush` fdatasyncs. The newest `cacheBytes` stay in memory after they are written, so readers that keep up with
+ * the writers (consumers at the tail of a queue) are served without touching the file.
  */
 export class MappedFileQueue {
   readonly files: MappedFile[] = [];
@@ -24,7 +27,7 @@ export class MappedFileQueue {
   committedPosition = 0;
   /** End of the data known to be on disk. */
   flushedPosition = 0;
-  private readonly pending: Chunk[] = [];
+  private chunks: Chunk[] = [];
   private readonly spare: Buffer[] = [];
   private committing: Promise<void> | undefined;
   private creating = new Map<number, Promise<MappedFile>>();
@@ -33,6 +36,7 @@ export class MappedFileQueue {
     readonly dir: string,
     readonly fileSize: number,
     private readonly chunkSize = Math.min(fileSize, 4 * 1024 * 1024),
+    private readonly cacheBytes = 0,
   ) {}
 
   /** Opens every file in the directory, in name order; sizes must match. Write positions are set later by recovery. */
@@ -53,7 +57,7 @@ export class MappedFileQueue {
   }
 
   get minOffset(): number {
-    return this.files.length > 0 ? this.files[0]!.fileFromOffset : this.pending.length > 0 ? this.pending[0]!.start : 0;
+    return this.files.length > 0 ? this.files[0]!.fileFromOffset : this.chunks.length > 0 ? this.chunks[0]!.start : 0;
   }
 
   /** Sets the end of valid data after recovery: files starting beyond it are deleted. */
@@ -71,11 +75,13 @@ export class MappedFileQueue {
       } else keep.push(f);
     }
     this.files.splice(0, this.files.length, ...keep);
+    this.chunks = [];
     this.wrotePosition = this.committedPosition = this.flushedPosition = offset;
   }
 
   /** Starts an empty queue at `offset` (a queue whose first data does not start at 0). */
   resetTo(offset: number): void {
+    this.chunks = [];
     this.wrotePosition = this.committedPosition = this.flushedPosition = offset;
   }
 
@@ -93,13 +99,13 @@ export class MappedFileQueue {
    * never crosses a file boundary; callers keep records inside one file (BLANK handling is theirs).
    */
   reserve(len: number): { buf: Buffer; pos: number } {
-    let c = this.pending[this.pending.length - 1];
+    let c = this.chunks[this.chunks.length - 1];
     const fileOf = (o: number) => Math.floor(o / this.fileSize);
-    if (!c || c.sealed || c.len + len > c.buf.length || fileOf(c.start) !== fileOf(this.wrotePosition) || c.start + c.len !== this.wrotePosition) {
+    if (!c || c.len + len > c.buf.length || fileOf(c.start) !== fileOf(this.wrotePosition) || c.start + c.len !== this.wrotePosition) {
       const size = Math.max(len, this.chunkSize);
       const buf = size === this.chunkSize ? (this.spare.pop() ?? Buffer.allocUnsafe(size)) : Buffer.allocUnsafe(size);
-      c = { start: this.wrotePosition, buf, len: 0, sealed: false };
-      this.pending.push(c);
+      c = { start: this.wrotePosition, buf, len: 0, written: 0 };
+      this.chunks.push(c);
     }
     const pos = c.len;
     c.len += len;
@@ -116,31 +122,43 @@ export class MappedFileQueue {
     return this.wrotePosition > this.committedPosition;
   }
 
-  /** Writes every pending chunk to its file (creating files as needed). Concurrent calls share one round. */
+  /**
+   * Writes what every chunk gained since the last commit (creating files as needed). Appends may continue into a
+   * chunk while its earlier bytes are being written: the write covers only the bytes present when it started.
+   */
   commit(): Promise<void> {
     if (this.committing) return this.committing.then(() => (this.hasUncommitted ? this.commit() : undefined));
     if (!this.hasUncommitted) return Promise.resolve();
-    const round = this.pending.filter((c) => !c.sealed && c.len > 0);
-    for (const c of round) c.sealed = true;
+    const work = this.chunks.filter((c) => c.written < c.len).map((c) => ({ c, from: c.written, to: c.len }));
     const end = this.wrotePosition;
     this.committing = (async () => {
       try {
-        for (const c of round) {
-          const f = await this.fileFor(c.start);
-          await f.write(c.buf, c.len, c.start - f.fileFromOffset);
-          f.wrotePosition = Math.max(f.wrotePosition, c.start + c.len - f.fileFromOffset);
+        for (const w of work) {
+          const f = await this.fileFor(w.c.start);
+          await f.write(w.c.buf.subarray(w.from), w.to - w.from, w.c.start + w.from - f.fileFromOffset);
+          w.c.written = w.to;
+          f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
         }
         this.committedPosition = Math.max(this.committedPosition, end);
+        this.evict();
       } finally {
-        for (const c of round) {
-          const i = this.pending.indexOf(c);
-          if (i >= 0) this.pending.splice(i, 1);
-          if (c.buf.length === this.chunkSize && this.spare.length < 2) this.spare.push(c.buf);
-        }
         this.committing = undefined;
       }
     })();
     return this.committing;
+  }
+
+  /** Drops the oldest written chunks while more than cacheBytes are cached; the last chunk always stays. */
+  private evict(): void {
+    let cached = 0;
+    for (let i = 0; i < this.chunks.length - 1; i++) cached += this.chunks[i]!.len;
+    while (this.chunks.length > 1 && cached > this.cacheBytes) {
+      const old = this.chunks[0]!;
+      if (old.written < old.len) return;
+      this.chunks.shift();
+      cached -= old.len;
+      if (old.buf.length === this.chunkSize && this.spare.length < 2) this.spare.push(old.buf);
+    }
   }
 
   /** The file that holds `offset`, created (pre-sized) if it does not exist yet. */
@@ -180,7 +198,7 @@ export class MappedFileQueue {
     const out = Buffer.allocUnsafe(len);
     let fileEnd = offset + len;
     // The in-memory part: chunks cover the tail of the address space.
-    for (const c of this.pending) {
+    for (const c of this.chunks) {
       const a = Math.max(offset, c.start);
       const b = Math.min(offset + len, c.start + c.len);
       if (a < b) {

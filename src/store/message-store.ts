@@ -19,6 +19,10 @@ import { commitLogDir, consumeQueueFileSize, parseDelayLevels, type StoreConfig 
 
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 
+/** Pull reads: records at most this far apart are read together, in spans of at most MAX_READ_SPAN. */
+const MAX_READ_GAP = 64 * 1024;
+const MAX_READ_SPAN = 2 * 1024 * 1024;
+
 /** Called when a message becomes readable (long polling wakes on it). */
 export type MessageArrivingListener = (topic: string, queueId: number, logicOffset: number, tagsCode: number, storeTimestamp: number) => void;
 
@@ -518,14 +522,17 @@ export class MessageStore {
       if (removing) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
       return result;
     }
-    // One read per run of adjacent records within one file.
+    // One read per run of records that lie close together in one file: a queue's records are interleaved with other
+    // queues' in the CommitLog, and reading the small gaps costs less than a read per record.
     const fileSize = this.config.mappedFileSizeCommitLog;
     let s = 0;
     while (s < chosen.length) {
       let e = s;
       while (
         e + 1 < chosen.length &&
-        chosen[e]!.phy + chosen[e]!.size === chosen[e + 1]!.phy &&
+        chosen[e + 1]!.phy >= chosen[e]!.phy + chosen[e]!.size &&
+        chosen[e + 1]!.phy - (chosen[e]!.phy + chosen[e]!.size) <= MAX_READ_GAP &&
+        chosen[e + 1]!.phy + chosen[e + 1]!.size - chosen[s]!.phy <= MAX_READ_SPAN &&
         Math.floor(chosen[e + 1]!.phy / fileSize) === Math.floor(chosen[s]!.phy / fileSize)
       ) e++;
       const start = chosen[s]!.phy;
@@ -597,11 +604,14 @@ export class MessageStore {
 
   // ---- retention
 
-  /** Used fraction of the disk holding `dir` (replaceable in tests). */
+  /**
+   * Used fraction of the disk holding `dir`, as Java computes it (UtilAll.getDiskPartitionSpaceUsedPercent:
+   * (total - free) / total, where free counts the blocks reserved for root). Replaceable in tests.
+   */
   diskUsage = async (dir: string): Promise<number> => {
     try {
       const s = await fsp.statfs(dir);
-      return 1 - s.bavail / s.blocks;
+      return s.blocks > 0 ? (s.blocks - s.bfree) / s.blocks : -1;
     } catch {
       return -1;
     }

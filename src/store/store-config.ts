@@ -54,6 +54,11 @@ export function defaultStoreConfig() {
     defaultQueryMaxNum: 32,
     transientStorePoolEnable: false,
     duplicationEnable: false,
+    /**
+     * tsmq only: bytes of the newest CommitLog data kept in memory after they are written, so consumers at the tail
+     * are served without file reads (Java gets the same from the page cache through its mmap).
+     */
+    readCacheSizeCommitLog: 64 * 1024 * 1024,
     /** 5.1.0+: V2 magic for topics longer than 127 bytes. */
     autoMessageVersionOnTopicLen: true,
   };
