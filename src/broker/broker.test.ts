@@ -177,7 +177,8 @@ test('heartbeat, consumer list, offsets, batch send, query by key and view by of
     const br = await client.invoke(addr, batch, 3000);
     assert.is(br.code, 0, br.remark);
     assert.is(br.extFields?.msgId?.split(',').length, 2);
-    const query = createRequest(RequestCode.QUERY_MESSAGE, { topic: 'T2', key: 'bk1', maxNum: '32', beginTimestamp: '0', endTimestamp: String(Date.now() + 1000), _UNIQUE_KEY_QUERY: 'false' });
+    // Java clients ask for keys up to Long.MAX_VALUE.
+    const query = createRequest(RequestCode.QUERY_MESSAGE, { topic: 'T2', key: 'bk1', maxNum: '32', beginTimestamp: '0', endTimestamp: '9223372036854775807', _UNIQUE_KEY_QUERY: 'false' });
     const qr = await client.invoke(addr, query, 3000);
     assert.is(qr.code, 0);
     assert.is(decodeMessage(qr.body!).body.toString(), 'b1');

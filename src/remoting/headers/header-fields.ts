@@ -38,14 +38,30 @@ export function optionalInt(ext: ExtFields | undefined, name: string): number | 
   return v === undefined ? undefined : parseIntStrict(v, name, -2147483648, 2147483647);
 }
 
-/** A Java long as a JS number: ids, counters and millisecond times, all well below 2^53 in practice. */
+/**
+ * A Java long as a JS number: offsets, counters and millisecond times stay far below 2^53. Values beyond that are
+ * clamped to ±(2^53 - 1) instead of refused, because clients use Long.MAX_VALUE as "no upper bound" (the end of a
+ * key query, for one), and any such bound is equally far away as a number.
+ */
+function parseLong(v: string, name: string): number {
+  const t = v.trim();
+  if (!/^[-+]?\d+$/.test(t)) throw new ResponseError(ResponseCode.SYSTEM_ERROR, `the custom field <${name}> is not a number: ${v}`);
+  const n = Number(t);
+  if (Number.isSafeInteger(n)) return n;
+  const big = BigInt(t);
+  if (big > BigInt('9223372036854775807') || big < BigInt('-9223372036854775808')) {
+    throw new ResponseError(ResponseCode.SYSTEM_ERROR, `the custom field <${name}> is out of range: ${v}`);
+  }
+  return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+}
+
 export function requiredLong(ext: ExtFields | undefined, name: string): number {
-  return parseIntStrict(requiredString(ext, name), name, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return parseLong(requiredString(ext, name), name);
 }
 
 export function optionalLong(ext: ExtFields | undefined, name: string): number | undefined {
   const v = ext?.[name];
-  return v === undefined ? undefined : parseIntStrict(v, name, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return v === undefined ? undefined : parseLong(v, name);
 }
 
 /** Boolean.parseBoolean: "true" in any case is true, anything else false; absent stays undefined. */
