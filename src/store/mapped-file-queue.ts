@@ -49,8 +49,15 @@ export class MappedFileQueue {
       throw err;
     }
     names = names.filter((n) => /^\d{20}$/.test(n)).sort();
-    for (const n of names) {
-      const f = await MappedFile.open(path.join(this.dir, n), this.fileSize);
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      const full = path.join(this.dir, n);
+      // An empty last file is what a crash during file creation leaves behind (Java 5.1.3+ deletes it too).
+      if (i === names.length - 1 && (await fsp.stat(full)).size === 0) {
+        await fsp.rm(full, { force: true });
+        continue;
+      }
+      const f = await MappedFile.open(full, this.fileSize);
       f.wrotePosition = f.flushedPosition = this.fileSize;
       this.files.push(f);
     }

@@ -23,11 +23,22 @@ export class MappedFile {
     private readonly handle: fsp.FileHandle,
   ) {}
 
+  /**
+   * Creates the file under a temporary name, sizes it, then renames it: a crash can leave a stray .tmp file, never a
+   * named file of the wrong length (which would stop both tsmq and Java from loading the store).
+   */
   static async create(dir: string, fileFromOffset: number, fileSize: number): Promise<MappedFile> {
     const file = path.join(dir, offset2FileName(fileFromOffset));
+    const tmp = `${file}.tmp`;
     await fsp.mkdir(dir, { recursive: true });
-    const handle = await fsp.open(file, 'w+');
-    await handle.truncate(fileSize);
+    const handle = await fsp.open(tmp, 'w+');
+    try {
+      await handle.truncate(fileSize);
+      await fsp.rename(tmp, file);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
     return new MappedFile(file, fileFromOffset, fileSize, handle);
   }
 
