@@ -61,7 +61,8 @@ export class IndexFile {
   static async create(dir: string, name: string, maxHashSlotNum: number, maxIndexNum: number, prev?: IndexHeader): Promise<IndexFile> {
     await fsp.mkdir(dir, { recursive: true });
     const file = path.join(dir, name);
-    const handle = await fsp.open(file, 'w+');
+    // Sized under a temporary name first: a crash never leaves an index file of the wrong length.
+    const handle = await fsp.open(`${file}.tmp`, 'w+');
     const f = new IndexFile(file, handle, maxHashSlotNum, maxIndexNum, {
       beginTimestamp: prev?.endTimestamp ?? 0,
       endTimestamp: prev?.endTimestamp ?? 0,
@@ -71,6 +72,7 @@ export class IndexFile {
       indexCount: 1,
     });
     await handle.truncate(f.fileSize);
+    await fsp.rename(`${file}.tmp`, file);
     f.slots = new Int32Array(maxHashSlotNum);
     f.headerDirty = true;
     return f;
