@@ -34,7 +34,7 @@ const HELP = `usage: node bench/run.js [options]            (npm run bench -- [o
   --short                 quick check: 3 s warm-up, 5 s measurement, 50,000-message backlog for (e),
                           128 MiB CommitLog files, 1 round
   --rounds N              Java/tsmq rounds, A B A B ... (default 2; --short: 1)
-  --only a,c,f            run only these workloads (a-g; h needs --backlog)
+  --only a,c,f            run only these workloads (a-g; h and recovery as with --backlog, --recovery)
   --backlog               also run workload h (sync send and push-consume with >= 50 million stored messages)
   --recovery              also measure restart after SIGKILL with 5 GB in the CommitLog
   --impls java,tsmq       brokers to measure, in this order within a round (default java,tsmq)
@@ -46,7 +46,7 @@ const HELP = `usage: node bench/run.js [options]            (npm run bench -- [o
   --h-consume-count N     messages (h) consumes from the backlog (default 1,000,000; --short: 50,000)
   --recovery-gb G         CommitLog size before the SIGKILL (default 5; --short: 0.5)
   --commitlog-file-size B mappedFileSizeCommitLog for both brokers (default 1073741824; --short: 134217728)
-  --stop-grace S          seconds between SIGTERM and SIGKILL when stopping a broker (default 20; --short: 5)
+  --stop-grace S          seconds between SIGTERM and SIGKILL when stopping a broker (default 30; --short: 5)
   --java-broker-opts "…"  JVM options of the Java broker (default: see bench/README.md)
   --java-namesrv-opts "…" JVM options of the Java name server
   --gen-opts "…"          JVM options of the load generator (default -Xms1g -Xmx1g -XX:+UseG1GC)
@@ -110,7 +110,7 @@ const CFG = {
   recovery: opts.flags.has('recovery'),
   recoveryGb: num('recovery-gb', 5, 0.5),
   commitLogFileSize: num('commitlog-file-size', 1073741824, 134217728),
-  stopGraceS: num('stop-grace', 20, 5),
+  stopGraceS: num('stop-grace', 30, 5),
   impls: (opts.vals.impls || 'java,tsmq').split(',').map((s) => s.trim()).filter(Boolean),
   keepStores: opts.flags.has('keep-stores'),
   build: !opts.flags.has('no-build'),
@@ -150,9 +150,10 @@ const WORKLOADS = {
 let selected = opts.vals.only ? opts.vals.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(WORKLOADS);
 for (const w of selected) {
   if (w === 'h') { CFG.backlog = true; continue; }
+  if (w === 'recovery') { CFG.recovery = true; continue; }
   if (!WORKLOADS[w]) { console.error(`--only: unknown workload ${w}`); process.exit(2); }
 }
-selected = selected.filter((w) => w !== 'h');
+selected = selected.filter((w) => w !== 'h' && w !== 'recovery');
 const notes = [];
 if (selected.includes('f') && CFG.rate === null && !selected.includes('a')) {
   selected.unshift('a');
@@ -528,7 +529,8 @@ async function runWorkload(impl, round, wl, ns, sdir) {
   const shutdown = await stopProcess(broker?.child, CFG.stopGraceS, `${impl} broker`);
   const logs = scanLogs(impl, dir);
   const rec = {
-    impl, round, workload: wl, title: W.title, flushDiskType: W.flush, dir: path.relative(ROOT, dir),
+    impl, round, workload: wl, flushDiskType: W.flush, dir: path.relative(ROOT, dir),
+    title: wl === 'f' ? `fixed rate ${g.rate} msg/s (half the Java broker's (a)), born-to-consume latency` : W.title,
     loadAvgBefore: loadavg, seconds: (now() - t0) / 1000,
     figures: figures(result), brokerExitedDuringRun: brokerExit, shutdown, logs, result,
   };
@@ -726,7 +728,12 @@ const FIGURES = [
 ];
 
 const WL_ORDER = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h-send', 'h-consume', 'recovery'];
-const LABELS = { ...Object.fromEntries(Object.entries(WORKLOADS).map(([k, v]) => [k, v.label])), 'h-send': 'h|sync 1K 50M', 'h-consume': 'h|consume 50M', recovery: 'recovery' };
+const big = (n) => (n >= 1e6 ? `${Math.round(n / 1e5) / 10}M` : n >= 1e3 ? `${Math.round(n / 100) / 10}k` : String(n));
+const LABELS = { ...Object.fromEntries(Object.entries(WORKLOADS).map(([k, v]) => [k, v.label])), recovery: 'recovery' };
+function hLabels(plan) {
+  LABELS['h-send'] = `h|sync 1K|+${big(plan.count)} stored`;
+  LABELS['h-consume'] = `h|consume|of ${big(plan.count)}`;
+}
 
 function aggregate() {
   const out = {};
@@ -769,6 +776,7 @@ function aggregate() {
 
 function fmtNum(v) {
   if (v == null || Number.isNaN(v)) return '–';
+  if (Number.isInteger(v) && Math.abs(v) < 1000) return String(v);
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 100) return v.toFixed(0);
   if (Math.abs(v) >= 10) return v.toFixed(1);
@@ -789,7 +797,7 @@ function markdown(report) {
   L.push(`Setup: Apache RocketMQ name server and broker ${RMQ_VERSION} (Maven Central jars) vs tsmq, both with the same broker.conf ` +
     `(ASYNC_MASTER, flushDiskType per workload, ${CFG.queues} queues per topic, mappedFileSizeCommitLog=${CFG.commitLogFileSize}, store under ${path.relative(ROOT, WORK_ROOT) || WORK_ROOT}); ` +
     `load from bench/java (rocketmq-client ${RMQ_VERSION}, no send retries, no compression), in the same machine. ` +
-    `Java broker JVM: \`${CFG.javaBrokerOpts}\`; Java name server: \`${CFG.javaNamesrvOpts}\`; generator: \`${CFG.genOpts}\`; tsmq: \`node ${CFG.nodeOpts}\`. ` +
+    `Java broker JVM: \`${CFG.javaBrokerOpts}\`; Java name server: \`${CFG.javaNamesrvOpts}\`; generator: \`${CFG.genOpts}\`; tsmq: ${CFG.nodeOpts ? `\`node ${CFG.nodeOpts}\`` : 'node with its defaults'}. ` +
     `${report.config.rounds} round(s) of A B (Java then tsmq, fresh broker and store per workload); warm-up ${CFG.warmupS} s, measurement ${CFG.measureS} s; (e) backlog ${CFG.consumeCount} messages.`);
   L.push('');
   for (const n of report.notes) L.push(`- ${n}`);
@@ -842,9 +850,14 @@ function markdown(report) {
   for (const r of records) {
     const probs = [];
     if (r.result?.fatal) probs.push(`generator could not complete: ${String(r.result.fatal).split('\n')[0]}`);
-    if (r.figures?.errors) probs.push(`${r.figures.errors} failed operations: ${JSON.stringify(r.result.errors.kinds)}`);
+    if (r.figures?.errors) {
+      const kinds = Object.entries(r.result.errors.kinds).sort((a, b) => b[1] - a[1]);
+      probs.push(`${r.figures.errors} failed operations (${r.result.errors.inWindow} in the window): ` +
+        kinds.slice(0, 3).map(([k, n]) => `${n} × \`${k.replace(/`/g, "'")}\``).join(', ') + (kinds.length > 3 ? `, and ${kinds.length - 3} other kinds` : ''));
+    }
     if (r.brokerExitedDuringRun) probs.push(`broker exited during the run: ${JSON.stringify(r.brokerExitedDuringRun)}`);
-    if (r.shutdown && r.shutdown.signal === 'SIGTERM' && r.shutdown.exitCode) probs.push(`exit code ${r.shutdown.exitCode} after SIGTERM`);
+    // 143 = 128 + SIGTERM: how a JVM reports a shutdown-hook exit; anything else is worth a look
+    if (r.shutdown && r.shutdown.signal === 'SIGTERM' && r.shutdown.exitCode && r.shutdown.exitCode !== 143) probs.push(`exit code ${r.shutdown.exitCode} after SIGTERM`);
     if (r.logs?.error) probs.push(`${r.logs.error} ERROR lines in the broker log, e.g. ${r.logs.firstErrors.slice(0, 2).map((x) => '`' + x.replace(/`/g, "'").slice(0, 240) + '`').join('; ')}`);
     if (r.recovered && !r.recovered.complete) probs.push(`recovered only ${r.recovered.recovered} of ${r.recovered.expected} acknowledged messages`);
     if (r.result?.unansweredAtEnd) probs.push(`${r.result.unansweredAtEnd} async sends unanswered at the end`);
@@ -862,7 +875,7 @@ function markdown(report) {
     const term = stops.filter((x) => x.signal === 'SIGTERM');
     const killed = stops.filter((x) => x.signal && x.signal !== 'SIGTERM');
     L.push(`- ${impl}: ${term.length} of ${stops.length} brokers exited on SIGTERM (median ${fmtNum(median(term.map((x) => x.seconds)))} s)` +
-      `${killed.length ? `, ${killed.length} needed SIGKILL` : ''}${term.some((x) => x.exitCode) ? `; exit codes ${term.map((x) => x.exitCode).join(',')}` : ''}`);
+      `${killed.length ? `, ${killed.length} needed SIGKILL` : ''}${term.some((x) => x.exitCode) ? `; exit codes ${[...new Set(term.map((x) => x.exitCode))].join(',')} (143 = JVM exit on SIGTERM)` : ''}`);
   }
   L.push('');
   L.push(`Run time: ${Math.round(report.runSeconds)} s. JSON: ${RUN_ID}.json. Work directory (logs): ${path.relative(ROOT, RUN_DIR)}.`);
@@ -900,12 +913,14 @@ async function main() {
   }
   const mach = machine();
   CLK_TCK = mach.clkTck;
-  log(`run ${RUN_ID}: workloads ${selected.join(',')}${CFG.backlog ? ',h' : ''}${CFG.recovery ? ',recovery' : ''}; ${CFG.rounds} round(s) of ${CFG.impls.join(' then ')}`);
+  const all = [...selected, ...(CFG.backlog ? ['h'] : []), ...(CFG.recovery ? ['recovery'] : [])];
+  log(`run ${RUN_ID}: workloads ${all.join(',')}; ${selected.length ? `${CFG.rounds} round(s) of ${CFG.impls.join(' then ')}` : CFG.impls.join(' then ')}`);
   log(`machine: ${mach.cpuModel}, ${mach.cores} cores, ${mach.ramGiB} GiB, ${mach.disk.df}, load ${mach.loadAvgAtStart}`);
 
   let backlogPlan = null;
   if (CFG.backlog) {
     backlogPlan = sizeBacklog();
+    hLabels(backlogPlan);
     log(`(h) ${backlogPlan.why}`);
     notes.push(`(h) ${backlogPlan.why}`);
     if (backlogPlan.count < CFG.backlogCount) notes.push(`(h) WARNING: fewer than the ${CFG.backlogCount} messages asked for: the disk is too small`);

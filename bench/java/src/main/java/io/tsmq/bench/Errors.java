@@ -62,7 +62,7 @@ final class Errors {
         msg = msg.replace("For more information, please visit the url, ", "")
             .replaceAll("See https?://\\S+ for further details\\.?", "")
             .replaceAll("https?://\\S+", "")
-            .replaceAll("\\d{2,}", "N")
+            .replaceAll("(?<!CODE: )(?<!\\w)\\d+", "N") // counts, times, ports: one kind per cause
             .trim();
         if (msg.length() > 220) msg = msg.substring(0, 220) + "...";
         return e.getClass().getSimpleName() + (t != e ? " <- " + t.getClass().getSimpleName() : "") + ": " + msg;
