@@ -20,7 +20,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * <p>tsmq: {@code node dist/cli.js broker -n <ns> --brokerIP1 127.0.0.1 --brokerName <name> --brokerClusterName
  * CompatCluster --listenPort <p> --storePathRootDir <dir>/store --mappedFileSizeCommitLog 104857600 --logLevel info}
- * (+ any extra broker.conf keys as {@code --key value}); stdout/stderr into {@code <dir>/process.log}
+ * (+ {@link #DEFAULT_CONF} and any extra broker.conf keys as {@code --key value}); stdout/stderr into {@code <dir>/process.log}
  * ({@code process-2.log}, ... after restarts). Java: {@code java-peers.sh broker <version> <dir>/broker.conf}.
  *
  * <p>Ready = the port accepts connections and the name server lists the broker at this address (for Java, also
@@ -28,6 +28,14 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  */
 public final class BrokerUnderTest {
     public static final String IMPL = Peers.BROKER_IMPL;
+
+    /**
+     * Conf given to both implementations unless a test overrides it. {@code waitTimeMillsInSendQueue}: a send that
+     * waited longer than this in the broker's send queue is answered SYSTEM_BUSY ([TIMEOUT_CLEAN_QUEUE], not retried by
+     * 4.9 clients); the default 200 ms is too tight on the shared 2-core CI machine (the Java 4.9.7 broker failed a
+     * 3 KB sync send of ProducerConsumeIT after 232 ms in its queue while another job loaded the machine).
+     */
+    static final Map<String, String> DEFAULT_CONF = Map.of("waitTimeMillsInSendQueue", "1000");
 
     private final String brokerName;
     private final String namesrvAddr;
@@ -41,7 +49,8 @@ public final class BrokerUnderTest {
     private BrokerUnderTest(String brokerName, String namesrvAddr, Map<String, String> extraConf) {
         this.brokerName = brokerName;
         this.namesrvAddr = namesrvAddr;
-        this.extraConf = new LinkedHashMap<>(extraConf);
+        this.extraConf = new LinkedHashMap<>(DEFAULT_CONF);
+        this.extraConf.putAll(extraConf);
         this.port = Peers.freeBrokerPort();
         this.dir = Peers.newDir("broker-" + IMPL);
         this.admin = Peers.admin(namesrvAddr);
@@ -93,12 +102,18 @@ public final class BrokerUnderTest {
             if (!Files.exists(cli)) {
                 throw new IllegalStateException("tsmq is not built: " + cli + " missing (run `npm run build`)");
             }
+            Map<String, String> conf = new LinkedHashMap<>();
+            conf.put("brokerIP1", "127.0.0.1");
+            conf.put("brokerName", brokerName);
+            conf.put("brokerClusterName", Peers.CLUSTER);
+            conf.put("listenPort", Integer.toString(port));
+            conf.put("storePathRootDir", store.toString());
+            conf.put("mappedFileSizeCommitLog", "104857600");
+            conf.put("logLevel", System.getProperty("tsmq.broker.logLevel", "info"));
+            conf.putAll(extraConf);
             List<String> cmd = new ArrayList<>(List.of(System.getProperty("tsmq.node", "node"), cli.toString(), "broker",
-                "-n", namesrvAddr, "--brokerIP1", "127.0.0.1", "--brokerName", brokerName,
-                "--brokerClusterName", Peers.CLUSTER, "--listenPort", Integer.toString(port),
-                "--storePathRootDir", store.toString(), "--mappedFileSizeCommitLog", "104857600",
-                "--logLevel", System.getProperty("tsmq.broker.logLevel", "info")));
-            extraConf.forEach((k, v) -> {
+                "-n", namesrvAddr));
+            conf.forEach((k, v) -> {
                 cmd.add("--" + k);
                 cmd.add(v);
             });

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Scenario 1: a DefaultMQProducer sends 10,000 messages to the broker under test, synchronously (4,000), async
  * (4,000) and oneway (2,000), interleaved, of mixed sizes: mostly 1 byte - 4 KiB, ~10% 4-64 KiB (compressed by the
- * client: bodies of 4 KiB or more), 20 between 1 and 3.4 MiB (random, so compression does not shrink them) and 3 of
- * exactly 4 MiB (the client's limit; compressible text). Every message has keys (some two), a tag (TagA/B/C or none)
+ * client: bodies of 4 KiB or more), 20 between 1 and 3.4 MiB (random, so compression does not shrink them), 2 of
+ * exactly 4 MiB (the client's limit; compressible text) and one random of 4 MiB - 8 KiB (a stored record just under
+ * the broker's 4 MiB limit). The broker's commit log files are 32 MiB, so the big records roll files. Every message has keys (some two), a tag (TagA/B/C or none)
  * and user properties (non-ASCII, JSON-like, and the unique {@code u_seq}). Sync and async sends must all be SEND_OK;
  * then a DefaultMQPushConsumer of a new group (CONSUME_FROM_FIRST_OFFSET) must get every message exactly once, with
  * the same body, keys, tags and user properties, the same msgId (UNIQ_KEY) and, for acknowledged sends, the queue,
@@ -57,6 +58,9 @@ class ProducerConsumeIT {
     static final int MIB = 1024 * 1024;
     static final Set<Integer> LARGE = new TreeSet<>();
     static final Set<Integer> MAX_SIZE = Set.of(2503, 5011, 7517);
+    static final int MAX_SIZE_RANDOM = 7517;
+    /** Commit log files of 32 MiB (the tests' usual 100 MB would hold everything): the large records roll files. */
+    static final String COMMIT_LOG_FILE_SIZE = Integer.toString(32 * MIB);
 
     static {
         for (int k = 0; k < 20; k++) {
@@ -72,7 +76,8 @@ class ProducerConsumeIT {
     static void startPeers() throws Exception {
         Peers.beginClass(ProducerConsumeIT.class);
         namesrv = Peers.startNamesrvUnderTest("namesrv");
-        broker = BrokerUnderTest.start("broker-a", namesrv.address());
+        broker = BrokerUnderTest.start("broker-a", namesrv.address(),
+            Map.of("mappedFileSizeCommitLog", COMMIT_LOG_FILE_SIZE));
         admin = Peers.admin(namesrv.address());
         Clients.createTopic(admin, broker, TOPIC, QUEUES);
     }
@@ -91,7 +96,11 @@ class ProducerConsumeIT {
         Random r = new Random(seq * 1_000_003L);
         int size;
         boolean text;
-        if (MAX_SIZE.contains(seq)) {
+        if (seq == MAX_SIZE_RANDOM) {
+            // random, so compression does not shrink it: a stored record of almost exactly 4 MiB, the broker's limit
+            size = 4 * MIB - 8 * 1024;
+            text = false;
+        } else if (MAX_SIZE.contains(seq)) {
             size = 4 * MIB; // DefaultMQProducer#maxMessageSize: the largest body the client accepts
             text = true;
         } else if (LARGE.contains(seq)) {
@@ -292,6 +301,14 @@ class ProducerConsumeIT {
         assertTrue(dup.isEmpty(), dup.size() + " messages consumed more than once (seq=times): "
             + dup.entrySet().stream().limit(30).collect(Collectors.toList()));
         assertEquals(COUNT, total.get(), "deliveries");
+
+        java.nio.file.Path commitLog = broker.store().resolve("commitlog");
+        try (var files = java.nio.file.Files.list(commitLog)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+            System.out.printf("[compat] commit log files: %s%n", names);
+            assertTrue(names.size() >= 2, "the messages should have filled more than one 32 MiB commit log file: "
+                + names);
+        }
     }
 
     static String uniqKey(Message m) {
