@@ -6,7 +6,7 @@ import { createMessageId } from './message-id';
 import { consumesQueueOffset } from './message-sys-flag';
 import { MappedFileQueue } from './mapped-file-queue';
 import { PutMessageStatus, type PutMessageResult } from './put-message-result';
-import type { StoreConfig } from './store-config';
+import { hotCommitLogBytes, type StoreConfig } from './store-config';
 
 /** Extra per-message facts the broker already knows, so dispatch does not parse properties again. */
 export interface DispatchHints {
@@ -72,7 +72,7 @@ export class CommitLog {
     /** Deliver time of a delay level for a record stored at `storeTimestamp`. */
     private readonly deliverTime: (level: number, storeTimestamp: number) => number = (_l, t) => t + 1000,
   ) {
-    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog, Math.min(config.mappedFileSizeCommitLog, 4 * 1024 * 1024), config.readCacheSizeCommitLog);
+    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog, Math.min(config.mappedFileSizeCommitLog, 4 * 1024 * 1024), config.readCacheSizeCommitLog, hotCommitLogBytes(config));
     this.syncFlush = config.flushDiskType === 'SYNC_FLUSH';
   }
 

@@ -12,6 +12,8 @@ export class ConsumeQueueStore {
     readonly rootDir: string,
     private readonly fileSize: number,
     private readonly logger: Logger,
+    /** Bytes at the end of each queue read on the calling thread (see MappedFileQueue). */
+    private readonly syncReadWindow = 0,
   ) {}
 
   /** Opens every queue directory (`<topic>/<numeric queueId>/`); other names are skipped, as Java does. */
@@ -38,7 +40,7 @@ export class ConsumeQueueStore {
     if (!byId) this.table.set(topic, (byId = new Map()));
     let cq = byId.get(queueId);
     if (!cq) {
-      cq = new ConsumeQueue(topic, queueId, this.rootDir, this.fileSize, this.logger);
+      cq = new ConsumeQueue(topic, queueId, this.rootDir, this.fileSize, this.logger, this.syncReadWindow);
       byId.set(queueId, cq);
     }
     return cq;

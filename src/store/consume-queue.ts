@@ -27,8 +27,9 @@ export class ConsumeQueue {
     rootDir: string,
     readonly fileSize: number,
     private readonly logger: Logger,
+    syncReadWindow = 0,
   ) {
-    this.queue = new MappedFileQueue(path.join(rootDir, topic, String(queueId)), fileSize, Math.min(fileSize, 16 * 1024));
+    this.queue = new MappedFileQueue(path.join(rootDir, topic, String(queueId)), fileSize, Math.min(fileSize, 16 * 1024), 0, syncReadWindow);
   }
 
   get maxOffsetInQueue(): number {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { readInt64, writeInt64 } from '../common/int64';
@@ -32,18 +33,20 @@ export interface IndexHeader {
 
 /**
  * One IndexFile (STORE.md §6): header, hash slots, items, each item chaining to the previous item of its slot.
- * The file being written keeps its slot table in memory (20 MB by default) and writes back only the 4 KiB pages it
- * dirtied; items are appended in batches. Files that are full are only read, with positional reads.
+ * The file being written keeps its slot table in memory (20 MB by default, in the file's own big-endian form) and
+ * writes back only the 4 KiB pages it dirtied; items are appended to one buffer and written in batches. Writes go
+ * into the page cache on the calling thread (see MappedFile#writeSync). Files that are full are only read, with
+ * positional reads.
  */
 export class IndexFile {
   header: IndexHeader;
-  private slots: Int32Array | undefined;
+  /** The slot table as stored: big-endian int32 per slot. */
+  private slots: Buffer | undefined;
   private readonly dirtyPages = new Set<number>();
-  private pendingItems: Buffer[] = [];
+  /** Items not yet written: `pendingCount` of them from item number `pendingStart`. */
+  private pending = Buffer.allocUnsafe(64 * 1024);
+  private pendingCount = 0;
   private pendingStart = 0;
-  /** Items handed to a write that has not completed yet (still readable from memory). */
-  private writingItems: Buffer[] = [];
-  private writingStart = 0;
   private headerDirty = false;
   readonly fileSize: number;
 
@@ -73,7 +76,7 @@ export class IndexFile {
     });
     await handle.truncate(f.fileSize);
     await fsp.rename(`${file}.tmp`, file);
-    f.slots = new Int32Array(maxHashSlotNum);
+    f.slots = Buffer.alloc(maxHashSlotNum * HASH_SLOT_SIZE);
     f.headerDirty = true;
     return f;
   }
@@ -112,9 +115,7 @@ export class IndexFile {
     if (this.slots) return;
     const bytes = Buffer.alloc(this.maxHashSlotNum * HASH_SLOT_SIZE);
     await this.handle.read(bytes, 0, bytes.length, INDEX_HEADER_SIZE);
-    const slots = new Int32Array(this.maxHashSlotNum);
-    for (let i = 0; i < this.maxHashSlotNum; i++) slots[i] = bytes.readInt32BE(i * 4);
-    this.slots = slots;
+    this.slots = bytes;
     this.pendingStart = this.header.indexCount;
   }
 
@@ -126,18 +127,24 @@ export class IndexFile {
     if (!slots) throw new Error(`index file ${this.name} is not writable`);
     const keyHash = indexKeyHash(key);
     const slot = keyHash % this.maxHashSlotNum;
-    let prev = slots[slot]!;
+    let prev = slots.readInt32BE(slot * HASH_SLOT_SIZE);
     if (prev <= 0 || prev > h.indexCount) prev = 0;
     let timeDiff = h.beginTimestamp <= 0 ? 0 : Math.floor((storeTimestamp - h.beginTimestamp) / 1000);
     timeDiff = Math.max(0, Math.min(timeDiff, 2147483647));
-    const item = Buffer.allocUnsafe(INDEX_SIZE);
-    item.writeInt32BE(keyHash, 0);
-    writeInt64(item, phyOffset, 4);
-    item.writeInt32BE(timeDiff, 12);
-    item.writeInt32BE(prev, 16);
-    if (this.pendingItems.length === 0) this.pendingStart = h.indexCount;
-    this.pendingItems.push(item);
-    slots[slot] = h.indexCount;
+    if (this.pendingCount === 0) this.pendingStart = h.indexCount;
+    let at = this.pendingCount * INDEX_SIZE;
+    if (at + INDEX_SIZE > this.pending.length) {
+      const grown = Buffer.allocUnsafe(this.pending.length * 2);
+      this.pending.copy(grown, 0, 0, at);
+      this.pending = grown;
+    }
+    const item = this.pending;
+    item.writeInt32BE(keyHash, at);
+    writeInt64(item, phyOffset, at + 4);
+    item.writeInt32BE(timeDiff, at + 12);
+    item.writeInt32BE(prev, at + 16);
+    this.pendingCount++;
+    slots.writeInt32BE(h.indexCount, slot * HASH_SLOT_SIZE);
     this.dirtyPages.add(Math.floor((slot * HASH_SLOT_SIZE) / 4096));
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
@@ -165,37 +172,35 @@ export class IndexFile {
 
   /** Writes pending items, dirtied slot pages and the header. */
   async commit(): Promise<void> {
-    if (this.pendingItems.length > 0) {
-      this.writingItems = this.pendingItems;
-      this.writingStart = this.pendingStart;
-      this.pendingItems = [];
-      const items = Buffer.concat(this.writingItems);
-      const at = INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + this.writingStart * INDEX_SIZE;
-      try {
-        await this.handle.write(items, 0, items.length, at);
-      } finally {
-        this.writingItems = [];
-      }
+    this.commitSync();
+  }
+
+  private commitSync(): void {
+    const fd = this.handle.fd;
+    if (this.pendingCount > 0) {
+      const at = INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + this.pendingStart * INDEX_SIZE;
+      writeFully(fd, this.pending, this.pendingCount * INDEX_SIZE, at);
+      this.pendingCount = 0;
+      // A burst can grow the buffer a lot; do not keep more than 1 MiB of it.
+      if (this.pending.length > 1024 * 1024) this.pending = Buffer.allocUnsafe(64 * 1024);
     }
-    if (this.slots && this.dirtyPages.size > 0) {
+    const slots = this.slots;
+    if (slots && this.dirtyPages.size > 0) {
       const pages = [...this.dirtyPages].sort((a, b) => a - b);
       this.dirtyPages.clear();
-      const slotsPerPage = 4096 / HASH_SLOT_SIZE;
       let i = 0;
       while (i < pages.length) {
         let j = i;
         while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
-        const first = pages[i]! * slotsPerPage;
-        const last = Math.min(this.maxHashSlotNum, (pages[j]! + 1) * slotsPerPage);
-        const b = Buffer.allocUnsafe((last - first) * HASH_SLOT_SIZE);
-        for (let s = first; s < last; s++) b.writeInt32BE(this.slots[s]!, (s - first) * HASH_SLOT_SIZE);
-        await this.handle.write(b, 0, b.length, INDEX_HEADER_SIZE + first * HASH_SLOT_SIZE);
+        const from = pages[i]! * 4096;
+        const to = Math.min(slots.length, (pages[j]! + 1) * 4096);
+        writeFully(fd, slots.subarray(from, to), to - from, INDEX_HEADER_SIZE + from);
         i = j + 1;
       }
     }
     if (this.headerDirty) {
       this.headerDirty = false;
-      await this.handle.write(this.encodeHeader(), 0, INDEX_HEADER_SIZE, 0);
+      writeFully(fd, this.encodeHeader(), INDEX_HEADER_SIZE, 0);
     }
   }
 
@@ -210,18 +215,16 @@ export class IndexFile {
   }
 
   private async readSlot(slot: number): Promise<number> {
-    if (this.slots) return this.slots[slot]!;
+    if (this.slots) return this.slots.readInt32BE(slot * HASH_SLOT_SIZE);
     const b = Buffer.alloc(4);
     await this.handle.read(b, 0, 4, INDEX_HEADER_SIZE + slot * HASH_SLOT_SIZE);
     return b.readInt32BE(0);
   }
 
   private async readItem(n: number): Promise<Buffer> {
-    if (this.pendingItems.length > 0 && n >= this.pendingStart && n < this.pendingStart + this.pendingItems.length) {
-      return this.pendingItems[n - this.pendingStart]!;
-    }
-    if (this.writingItems.length > 0 && n >= this.writingStart && n < this.writingStart + this.writingItems.length) {
-      return this.writingItems[n - this.writingStart]!;
+    if (this.pendingCount > 0 && n >= this.pendingStart && n < this.pendingStart + this.pendingCount) {
+      const at = (n - this.pendingStart) * INDEX_SIZE;
+      return Buffer.from(this.pending.subarray(at, at + INDEX_SIZE));
     }
     const b = Buffer.alloc(INDEX_SIZE);
     await this.handle.read(b, 0, INDEX_SIZE, INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + n * INDEX_SIZE);
@@ -264,4 +267,9 @@ export class IndexFile {
     await this.handle.close().catch(() => undefined);
     await fsp.rm(this.file, { force: true });
   }
+}
+
+function writeFully(fd: number, buf: Buffer, len: number, position: number): void {
+  let done = 0;
+  while (done < len) done += fs.writeSync(fd, buf, done, len - done, position + done);
 }

@@ -37,6 +37,13 @@ export class MappedFileQueue {
     readonly fileSize: number,
     private readonly chunkSize = Math.min(fileSize, 4 * 1024 * 1024),
     private readonly cacheBytes = 0,
+    /**
+     * Reads at most this far below the end are done on the calling thread: recent bytes are in the page cache, and
+     * a read from it costs less than the hand-off to the libuv pool (Java's reads of its mmap are page-cache reads
+     * too; it uses the same window, accessMessageInMemoryMaxRatio of RAM, to tell hot data from cold). Older bytes
+     * may need the disk and go through the pool so a slow read never stalls the event loop.
+     */
+    private readonly syncReadWindow = 0,
   ) {}
 
   /** Opens every file in the directory, in name order; sizes must match. Write positions are set later by recovery. */
@@ -136,23 +143,38 @@ export class MappedFileQueue {
   commit(): Promise<void> {
     if (this.committing) return this.committing.then(() => (this.hasUncommitted ? this.commit() : undefined));
     if (!this.hasUncommitted) return Promise.resolve();
-    const work = this.chunks.filter((c) => c.written < c.len).map((c) => ({ c, from: c.written, to: c.len }));
-    const end = this.wrotePosition;
-    this.committing = (async () => {
-      try {
-        for (const w of work) {
-          const f = await this.fileFor(w.c.start);
-          await f.write(w.c.buf.subarray(w.from), w.to - w.from, w.c.start + w.from - f.fileFromOffset);
-          w.c.written = w.to;
-          f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
-        }
-        this.committedPosition = Math.max(this.committedPosition, end);
-        this.evict();
-      } finally {
-        this.committing = undefined;
+    const work: Array<{ c: Chunk; from: number; to: number }> = [];
+    for (const c of this.chunks) if (c.written < c.len) work.push({ c, from: c.written, to: c.len });
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.commitFrom(work, 0, this.wrotePosition);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!pending) return Promise.resolve();
+    const p = pending.finally(() => {
+      if (this.committing === p) this.committing = undefined;
+    });
+    this.committing = p;
+    return p;
+  }
+
+  /** Writes work[i..] in place; only a file that must be created first makes it asynchronous. */
+  private commitFrom(work: Array<{ c: Chunk; from: number; to: number }>, i: number, end: number): Promise<void> | undefined {
+    for (; i < work.length; i++) {
+      const w = work[i]!;
+      const f = this.findFileByOffset(w.c.start);
+      if (!f) {
+        const at = i;
+        return this.fileFor(w.c.start).then(() => this.commitFrom(work, at, end));
       }
-    })();
-    return this.committing;
+      f.writeSync(w.c.buf, w.from, w.to - w.from, w.c.start + w.from - f.fileFromOffset);
+      w.c.written = w.to;
+      f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
+    }
+    this.committedPosition = Math.max(this.committedPosition, end);
+    this.evict();
+    return undefined;
   }
 
   /** Drops the oldest written chunks while more than cacheBytes are cached; the last chunk always stays. */
@@ -216,7 +238,8 @@ export class MappedFileQueue {
     if (fileEnd > offset) {
       const f = this.findFileByOffset(offset);
       if (!f) throw new Error(`no file holds offset ${offset} in ${this.dir}`);
-      await f.read(offset - f.fileFromOffset, fileEnd - offset, out, 0);
+      if (offset >= this.wrotePosition - this.syncReadWindow) f.readSync(offset - f.fileFromOffset, fileEnd - offset, out, 0);
+      else await f.read(offset - f.fileFromOffset, fileEnd - offset, out, 0);
     }
     return out;
   }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../common/logger';
 import { readInt64 } from '../common/int64';
@@ -15,7 +14,7 @@ import { MessageConst, parseProperties } from './message-properties';
 import { consumesQueueOffset } from './message-sys-flag';
 import { PutMessageStatus, type PutMessageResult } from './put-message-result';
 import { StoreCheckpoint } from './store-checkpoint';
-import { commitLogDir, consumeQueueFileSize, parseDelayLevels, type StoreConfig } from './store-config';
+import { commitLogDir, consumeQueueFileSize, hotCommitLogBytes, parseDelayLevels, type StoreConfig } from './store-config';
 
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 
@@ -69,13 +68,14 @@ export class MessageStore {
       logger,
       (level, ts) => ts + this.delayMillis(level),
     );
-    this.consumeQueues = new ConsumeQueueStore(path.join(root, 'consumequeue'), consumeQueueFileSize(config), logger);
+    // A unit is 20 bytes against CommitLog records of 100+: an eighth of the CommitLog's hot window is generous.
+    this.consumeQueues = new ConsumeQueueStore(path.join(root, 'consumequeue'), consumeQueueFileSize(config), logger, Math.floor(hotCommitLogBytes(config) / 8));
     this.checkpoint = new StoreCheckpoint(path.join(root, 'checkpoint'));
     this.index = new IndexService(path.join(root, 'index'), config.maxHashSlotNum, config.maxIndexNum, logger, (ts) => {
       this.checkpoint.indexMsgTimestamp = ts;
     });
     this.abortFile = path.join(root, 'abort');
-    this.memoryForHotData = Math.floor(os.totalmem() * (config.accessMessageInMemoryMaxRatio / 100));
+    this.memoryForHotData = hotCommitLogBytes(config);
   }
 
   /** Milliseconds of a delay level (clamped to the table, as Java does). */
@@ -203,13 +203,19 @@ export class MessageStore {
     this.scheduleCqCommit();
   }
 
+  /**
+   * ConsumeQueue units reach the files 10 ms after the first unit of a batch rather than after every CommitLog round:
+   * readers are served from the queues' memory until then, and at 25k messages/s a commit per round was 8 writes
+   * per round (one per queue) against 1 for the CommitLog. A crash loses nothing: recovery rebuilds the units from
+   * the CommitLog. Every dirty queue is written in one turn, so the queues always end at the same round.
+   */
   private scheduleCqCommit(): void {
     if (this.cqCommitScheduled) return;
     this.cqCommitScheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.cqCommitScheduled = false;
       void this.commitConsumeQueues();
-    });
+    }, 10).unref();
   }
 
   private async commitConsumeQueues(): Promise<void> {

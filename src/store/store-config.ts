@@ -70,6 +70,14 @@ export function commitLogDir(c: StoreConfig): string {
   return c.storePathCommitLog || path.join(c.storePathRootDir, 'commitlog');
 }
 
+/**
+ * Bytes at the end of the CommitLog taken to be in the page cache: accessMessageInMemoryMaxRatio % of RAM, Java's
+ * rule for telling hot data from cold.
+ */
+export function hotCommitLogBytes(c: StoreConfig): number {
+  return Math.floor(os.totalmem() * (c.accessMessageInMemoryMaxRatio / 100));
+}
+
 /** Java rounds the ConsumeQueue file size up to a whole number of 20-byte units. */
 export function consumeQueueFileSize(c: StoreConfig): number {
   return Math.ceil(c.mappedFileSizeConsumeQueue / 20) * 20;
