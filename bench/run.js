@@ -582,13 +582,12 @@ function diskBudget() {
   const total = s.blocks * s.bsize;
   const avail = s.bavail * s.bsize;
   const free = s.bfree * s.bsize;
-  // tsmq counts disk use as 1 - bavail/blocks and refuses writes at 90 %; Java counts used/(used+avail) (df):
-  // the stricter of the two bounds the backlog, with 8 GiB left for everyone else on this machine.
-  const tsmqLimit = avail - 0.10 * total;
-  const dfUsed = total - free;
-  const javaLimit = 0.90 * (dfUsed + avail) - dfUsed;
-  const budget = Math.min(tsmqLimit, javaLimit) - 8 * 2 ** 30;
-  return { total, avail, free, budget, tsmqUsage: 1 - s.bavail / s.blocks, dfUsage: dfUsed / (dfUsed + avail) };
+  // Both brokers count disk use as (blocks - bfree) / blocks (Java's UtilAll#getDiskPartitionSpaceUsedPercent) and
+  // refuse writes at 90 %; the kernel refuses them (ENOSPC) when bavail runs out. The stricter bound sizes the backlog,
+  // with 8 GiB left for everyone else on this machine.
+  const brokerLimit = free - 0.10 * total;
+  const budget = Math.min(avail, brokerLimit) - 8 * 2 ** 30;
+  return { total, avail, free, budget, brokerUsage: (total - free) / total };
 }
 
 function sizeBacklog() {
@@ -605,7 +604,7 @@ function sizeBacklog() {
     chosen = { count: Math.max(0, Math.floor(d.budget / perMessageBytes(s))), size: s, reduced: true };
   }
   const gb = (x) => Math.round(x / 1e8) / 10;
-  const why = `disk ${WORK_ROOT}: ${gb(d.avail)} GB available of ${gb(d.total)} GB (tsmq counts ${Math.round(d.tsmqUsage * 100)} % used, df ${Math.round(d.dfUsage * 100)} %); ` +
+  const why = `disk ${WORK_ROOT}: ${gb(d.avail)} GB available of ${gb(d.total)} GB (the brokers count ${Math.round(d.brokerUsage * 100)} % used); ` +
     `budget ${gb(d.budget)} GB → ${chosen.count} messages × ${chosen.size} B (≈ ${gb(chosen.count * perMessageBytes(chosen.size))} GB per broker)`;
   return { ...chosen, why, disk: d };
 }

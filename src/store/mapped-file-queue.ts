@@ -3,6 +3,12 @@ import path from 'node:path';
 import { MappedFile } from './mapped-file';
 
 /**
+ * Writes at least this long go through the libuv pool; shorter ones are written on the calling thread, where they
+ * cost less than the hand-off (see MappedFile#writeSync).
+ */
+const ASYNC_WRITE_BYTES = 256 * 1024;
+
+/**
  * A run of the queue's newest bytes, in memory: [start, start + len). Bytes below `written` are in the file too;
  * the chunk stays as a read cache until it ages out.
  */
@@ -168,7 +174,18 @@ export class MappedFileQueue {
         const at = i;
         return this.fileFor(w.c.start).then(() => this.commitFrom(work, at, end));
       }
-      f.writeSync(w.c.buf, w.from, w.to - w.from, w.c.start + w.from - f.fileFromOffset);
+      const len = w.to - w.from;
+      const position = w.c.start + w.from - f.fileFromOffset;
+      if (len >= ASYNC_WRITE_BYTES) {
+        // A large write (batches, big messages) is mostly copying: a pool thread does it on the other core.
+        const at = i;
+        return f.write(w.c.buf.subarray(w.from), len, position).then(() => {
+          w.c.written = w.to;
+          f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
+          return this.commitFrom(work, at + 1, end);
+        });
+      }
+      f.writeSync(w.c.buf, w.from, len, position);
       w.c.written = w.to;
       f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
     }
