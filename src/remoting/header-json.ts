@@ -92,13 +92,29 @@ export function decodeJsonHeader(buf: Buffer, start: number, end: number): Heade
     if (typeof ext !== 'object' || Array.isArray(ext)) {
       throw new ProtocolError('TSMQ_ERR_HEADER_DECODE', 'JSON header extFields is not an object');
     }
-    const fields: ExtFields = {};
-    for (const k in ext as Record<string, unknown>) {
-      const v = (ext as Record<string, unknown>)[k];
-      if (v === null || v === undefined) continue;
-      fields[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    h.extFields = fields;
+    h.extFields = asStringFields(ext as Record<string, unknown>);
   }
   return h;
+}
+
+/**
+ * extFields as a map of strings. Clients send strings only, so the parsed object is normally used as it is; a copy
+ * is made only when some value is not a string (a lenient peer's number, null or nested object).
+ */
+function asStringFields(ext: Record<string, unknown>): ExtFields {
+  let clean = true;
+  for (const k in ext) {
+    if (typeof ext[k] !== 'string') {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return ext as ExtFields;
+  const fields: ExtFields = {};
+  for (const k in ext) {
+    const v = ext[k];
+    if (v === null || v === undefined) continue;
+    fields[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return fields;
 }

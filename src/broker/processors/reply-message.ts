@@ -7,7 +7,7 @@ import { MessageConst, parseProperties } from '../../store/message-properties';
 import { PutMessageStatus } from '../../store/put-message-result';
 import type { BrokerContext } from '../broker-context';
 import { putMessage } from '../message-put';
-import { appendProperty } from './send-message';
+import { appendProperty, withBrokerProperties } from './send-message';
 
 const REPLY_TO_CLIENT = 'REPLY_TO_CLIENT';
 const PUSH_REPLY_TIME = 'PUSH_REPLY_TIME';
@@ -34,7 +34,9 @@ export class ReplyMessageProcessor implements RequestProcessor {
   private async reply(ctx: RequestContext, req: RemotingCommand): Promise<RemotingCommand> {
     const b = this.b;
     const h = decodeSendMessageRequestHeader(req.code, req.extFields);
-    const props = parseProperties(h.properties);
+    // Java stamps MSG_REGION and TRACE_ON on the reply (pushed and stored) as on any sent message.
+    const properties = withBrokerProperties(b, h.properties);
+    const props = parseProperties(properties);
     const body = req.body ?? Buffer.alloc(0);
     const senderId = props.get(REPLY_TO_CLIENT);
     const target = senderId ? b.producers.findChannelByClientId(senderId) : undefined;
@@ -42,7 +44,7 @@ export class ReplyMessageProcessor implements RequestProcessor {
       b.logger.warn('reply for a requester that is not connected', { senderId, topic: h.topic });
       return this.response(req, ResponseCode.SYSTEM_ERROR, `push reply message fail, channel of <${senderId ?? ''}> not found.`);
     }
-    const pushProps = appendProperty(h.properties, PUSH_REPLY_TIME, String(Date.now()));
+    const pushProps = appendProperty(properties, PUSH_REPLY_TIME, String(Date.now()));
     const push = createRequest(
       RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT,
       {
@@ -81,7 +83,7 @@ export class ReplyMessageProcessor implements RequestProcessor {
         queueId,
         flag: h.flag,
         body,
-        propertiesString: appendProperty(h.properties, MessageConst.CLUSTER, b.config.brokerClusterName),
+        propertiesString: appendProperty(properties, MessageConst.CLUSTER, b.config.brokerClusterName),
         sysFlag: h.sysFlag,
         bornTimestamp: h.bornTimestamp,
         bornHost: b.storeHost,

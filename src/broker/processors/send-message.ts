@@ -39,8 +39,11 @@ export class SendMessageProcessor implements RequestProcessor {
     }
   }
 
+  /** Adds MSG_REGION and TRACE_ON to `ext` (which the caller hands over) as Java's send responses carry them. */
   private response(req: RemotingCommand, code: number, remark?: string, ext: Record<string, string> = {}): RemotingCommand {
-    return createResponse(req, code, remark, { ...ext, MSG_REGION: this.b.config.regionId, TRACE_ON: String(this.b.config.traceOn) });
+    ext.MSG_REGION = this.b.config.regionId;
+    ext.TRACE_ON = this.b.config.traceOn ? 'true' : 'false';
+    return createResponse(req, code, remark, ext);
   }
 
   /** The producer's address as a stored host, cached per connection address (one per producer). */
@@ -92,7 +95,10 @@ export class SendMessageProcessor implements RequestProcessor {
     const batch = req.code === RequestCode.SEND_BATCH_MESSAGE;
     const props = parseProperties(h.properties);
     const reconsumeTimes = h.reconsumeTimes;
-    let propertiesString = h.properties;
+    // Java (AbstractSendMessageProcessor#buildMsgContext) stamps every message it is sent with its region and trace
+    // switch: a 5.x consumer's trace hook takes the trace record's region from the consumed message's MSG_REGION and
+    // drops records without one (AsyncTraceDispatcher), so without them no SubBefore/SubAfter trace is ever written.
+    let propertiesString = withBrokerProperties(b, h.properties, props);
     if (isRetryTopic(topic)) {
       if (batch) return this.response(req, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${topic}`);
       const group = topic.slice('%RETRY%'.length);
@@ -240,6 +246,18 @@ export class SendMessageProcessor implements RequestProcessor {
     if (uniqKey !== undefined && req.version >= MQVersion.V5_0_0) ext.transactionId = uniqKey;
     return this.response(req, code, remark, ext);
   }
+}
+
+/**
+ * The MSG_REGION and TRACE_ON properties the broker gives every message it is sent or replied (Java puts them in the
+ * request header's properties, replacing the client's): appended to the client's bytes (later keys win), and set in
+ * `props` when given.
+ */
+export function withBrokerProperties(b: BrokerContext, propertiesString: string, props?: Map<string, string>): string {
+  const traceOn = String(b.config.traceOn);
+  props?.set(MessageConst.MSG_REGION, b.config.regionId);
+  props?.set(MessageConst.TRACE_ON, traceOn);
+  return appendProperty(appendProperty(propertiesString, MessageConst.MSG_REGION, b.config.regionId), MessageConst.TRACE_ON, traceOn);
 }
 
 /** Adds `key=value` to a properties string, keeping the client's bytes as they are. */
