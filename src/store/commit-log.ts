@@ -8,6 +8,9 @@ import { MappedFileQueue } from './mapped-file-queue';
 import { PutMessageStatus, type PutMessageResult } from './put-message-result';
 import { hotCommitLogBytes, type StoreConfig } from './store-config';
 
+/** Read blocks cached for consumers behind the in-memory tail: 64 x 256 KiB = 16 MiB. */
+const READ_BLOCKS = 64;
+
 /** Extra per-message facts the broker already knows, so dispatch does not parse properties again. */
 export interface DispatchHints {
   tagsCode: number;
@@ -72,7 +75,7 @@ export class CommitLog {
     /** Deliver time of a delay level for a record stored at `storeTimestamp`. */
     private readonly deliverTime: (level: number, storeTimestamp: number) => number = (_l, t) => t + 1000,
   ) {
-    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog, Math.min(config.mappedFileSizeCommitLog, 4 * 1024 * 1024), config.readCacheSizeCommitLog, hotCommitLogBytes(config));
+    this.queue = new MappedFileQueue(dir, config.mappedFileSizeCommitLog, Math.min(config.mappedFileSizeCommitLog, 4 * 1024 * 1024), config.readCacheSizeCommitLog, hotCommitLogBytes(config), READ_BLOCKS);
     this.syncFlush = config.flushDiskType === 'SYNC_FLUSH';
   }
 
@@ -278,6 +281,12 @@ export class CommitLog {
   whenIdle(): Promise<void> {
     if (!this.running && !this.scheduled && this.round.waiters.length === 0 && !this.queue.hasUncommitted) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** getData's bytes when they are in memory already, without a promise; undefined when getData must read. */
+  getDataCached(offset: number, size: number): Buffer | undefined {
+    if (offset < this.minOffset || offset + size > this.queue.wrotePosition) return undefined;
+    return this.queue.readCached(offset, size);
   }
 
   /** Reads `size` bytes at a CommitLog offset (one record, or a span inside one file). */

@@ -8,6 +8,9 @@ import { MappedFile } from './mapped-file';
  */
 const ASYNC_WRITE_BYTES = 256 * 1024;
 
+/** Size of the aligned blocks that reads of older data are served from (see MappedFileQueue#blockRead). */
+export const READ_BLOCK_SIZE = 256 * 1024;
+
 /**
  * A run of the queue's newest bytes, in memory: [start, start + len). Bytes below `written` are in the file too;
  * the chunk stays as a read cache until it ages out.
@@ -50,7 +53,20 @@ export class MappedFileQueue {
      * may need the disk and go through the pool so a slow read never stalls the event loop.
      */
     private readonly syncReadWindow = 0,
-  ) {}
+    /**
+     * Blocks of READ_BLOCK_SIZE kept for reads below the in-memory tail (0: none). Consumers of a topic's queues
+     * read records that are interleaved in the same stretch of the CommitLog; a block read once serves all of them,
+     * as views (Java's readers get the same from the page cache through its mmap).
+     */
+    readBlocks = 0,
+  ) {
+    this.maxBlocks = fileSize % READ_BLOCK_SIZE === 0 ? readBlocks : 0;
+  }
+
+  private readonly maxBlocks: number;
+  /** Block index -> the block's bytes, least recently used first. Blocks are never written after they are read. */
+  private readonly blocks = new Map<number, Buffer>();
+  private readonly pendingBlocks = new Map<number, Promise<Buffer>>();
 
   /** Opens every file in the directory, in name order; sizes must match. Write positions are set later by recovery. */
   async load(): Promise<void> {
@@ -96,12 +112,14 @@ export class MappedFileQueue {
     }
     this.files.splice(0, this.files.length, ...keep);
     this.chunks = [];
+    this.blocks.clear();
     this.wrotePosition = this.committedPosition = this.flushedPosition = offset;
   }
 
   /** Starts an empty queue at `offset` (a queue whose first data does not start at 0). */
   resetTo(offset: number): void {
     this.chunks = [];
+    this.blocks.clear();
     this.wrotePosition = this.committedPosition = this.flushedPosition = offset;
   }
 
@@ -239,8 +257,15 @@ export class MappedFileQueue {
     return this.flushedPosition;
   }
 
-  /** Reads [offset, offset + len) from memory and files. The range must lie within one file and below wrotePosition. */
+  /**
+   * Reads [offset, offset + len) from memory and files. The range must lie within one file and below wrotePosition.
+   * The result may be a view of a cached block: callers must not write into it.
+   */
   async read(offset: number, len: number): Promise<Buffer> {
+    if (this.maxBlocks > 0 && len > 0) {
+      const fromBlocks = this.blockRead(offset, len);
+      if (fromBlocks) return fromBlocks;
+    }
     const out = Buffer.allocUnsafe(len);
     let fileEnd = offset + len;
     // The in-memory part: chunks cover the tail of the address space.
@@ -261,9 +286,105 @@ export class MappedFileQueue {
     return out;
   }
 
+  /**
+   * The same bytes as read() when they are in memory already (the in-memory tail, or a cached block), without a
+   * promise; undefined otherwise. Pulls read many small records, most of them from memory.
+   */
+  readCached(offset: number, len: number): Buffer | undefined {
+    const end = offset + len;
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && offset >= last.start && end <= last.start + last.len) {
+      const out = Buffer.allocUnsafe(len);
+      last.buf.copy(out, 0, offset - last.start, end - last.start);
+      return out;
+    }
+    if (this.maxBlocks === 0 || len === 0) return undefined;
+    const index = Math.floor(offset / READ_BLOCK_SIZE);
+    if (Math.floor((end - 1) / READ_BLOCK_SIZE) !== index) return undefined;
+    const oldestChunk = this.chunks.length > 0 ? this.chunks[0]!.start : Number.POSITIVE_INFINITY;
+    if (end > oldestChunk) return undefined;
+    const b = this.blocks.get(index);
+    if (!b) return undefined;
+    const at = offset - index * READ_BLOCK_SIZE;
+    return b.subarray(at, at + len);
+  }
+
+  /**
+   * A read served from cached blocks, or undefined when the range is not below the in-memory tail in whole committed
+   * blocks. Within one block the result is a view; across two it is a copy.
+   */
+  private blockRead(offset: number, len: number): Promise<Buffer> | undefined {
+    const end = offset + len;
+    const oldestChunk = this.chunks.length > 0 ? this.chunks[0]!.start : Number.POSITIVE_INFINITY;
+    if (end > oldestChunk) return undefined;
+    const first = Math.floor(offset / READ_BLOCK_SIZE);
+    const last = Math.floor((end - 1) / READ_BLOCK_SIZE);
+    if (last - first > 1 || (last + 1) * READ_BLOCK_SIZE > this.committedPosition) return undefined;
+    const at = offset - first * READ_BLOCK_SIZE;
+    if (first === last) {
+      const b = this.block(first);
+      if (b instanceof Promise) return b.then((x) => x.subarray(at, at + len));
+      return Promise.resolve(b.subarray(at, at + len));
+    }
+    return Promise.all([this.block(first), this.block(last)]).then(([a, b]) => {
+      const out = Buffer.allocUnsafe(len);
+      const head = READ_BLOCK_SIZE - at;
+      a.copy(out, 0, at, READ_BLOCK_SIZE);
+      b.copy(out, head, 0, len - head);
+      return out;
+    });
+  }
+
+  /** A block from the cache, or read (on this thread when in the hot window, else through the pool) and cached. */
+  private block(index: number): Buffer | Promise<Buffer> {
+    const hit = this.blocks.get(index);
+    if (hit) {
+      this.blocks.delete(index);
+      this.blocks.set(index, hit);
+      return hit;
+    }
+    const pending = this.pendingBlocks.get(index);
+    if (pending) return pending;
+    const start = index * READ_BLOCK_SIZE;
+    const f = this.findFileByOffset(start);
+    if (!f) return Promise.reject(new Error(`no file holds offset ${start} in ${this.dir}`));
+    const buf = Buffer.allocUnsafe(READ_BLOCK_SIZE);
+    if (start >= this.wrotePosition - this.syncReadWindow) {
+      f.readSync(start - f.fileFromOffset, READ_BLOCK_SIZE, buf, 0);
+      this.cacheBlock(index, buf);
+      return buf;
+    }
+    const p = f.read(start - f.fileFromOffset, READ_BLOCK_SIZE, buf, 0).then(
+      () => {
+        this.pendingBlocks.delete(index);
+        if (this.files.includes(f)) this.cacheBlock(index, buf);
+        return buf;
+      },
+      (err: unknown) => {
+        this.pendingBlocks.delete(index);
+        throw err;
+      },
+    );
+    this.pendingBlocks.set(index, p);
+    return p;
+  }
+
+  private cacheBlock(index: number, buf: Buffer): void {
+    this.blocks.set(index, buf);
+    if (this.blocks.size > this.maxBlocks) {
+      const oldest = this.blocks.keys().next().value as number;
+      this.blocks.delete(oldest);
+    }
+  }
+
   /** Removes the oldest file (retention). The caller decides which. */
   async deleteFirstFile(): Promise<MappedFile | undefined> {
     const f = this.files.shift();
+    if (f) {
+      const from = f.fileFromOffset / READ_BLOCK_SIZE;
+      const to = (f.fileFromOffset + this.fileSize) / READ_BLOCK_SIZE;
+      for (const k of [...this.blocks.keys()]) if (k >= from && k < to) this.blocks.delete(k);
+    }
     if (f) await f.destroy();
     return f;
   }

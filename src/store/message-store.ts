@@ -18,9 +18,6 @@ import { commitLogDir, consumeQueueFileSize, hotCommitLogBytes, parseDelayLevels
 
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 
-/** Pull reads: records at most this far apart are read together, in spans of at most MAX_READ_SPAN. */
-const MAX_READ_GAP = 64 * 1024;
-const MAX_READ_SPAN = 2 * 1024 * 1024;
 
 /** Called when a message becomes readable (long polling wakes on it). */
 export type MessageArrivingListener = (topic: string, queueId: number, logicOffset: number, tagsCode: number, storeTimestamp: number) => void;
@@ -528,32 +525,15 @@ export class MessageStore {
       if (removing) result.status = GetMessageStatus.MESSAGE_WAS_REMOVING;
       return result;
     }
-    // One read per run of records that lie close together in one file: a queue's records are interleaved with other
-    // queues' in the CommitLog, and reading the small gaps costs less than a read per record.
-    const fileSize = this.config.mappedFileSizeCommitLog;
-    let s = 0;
-    while (s < chosen.length) {
-      let e = s;
-      while (
-        e + 1 < chosen.length &&
-        chosen[e + 1]!.phy >= chosen[e]!.phy + chosen[e]!.size &&
-        chosen[e + 1]!.phy - (chosen[e]!.phy + chosen[e]!.size) <= MAX_READ_GAP &&
-        chosen[e + 1]!.phy + chosen[e + 1]!.size - chosen[s]!.phy <= MAX_READ_SPAN &&
-        Math.floor(chosen[e + 1]!.phy / fileSize) === Math.floor(chosen[s]!.phy / fileSize)
-      ) e++;
-      const start = chosen[s]!.phy;
-      const span = await this.commitLog.getData(start, chosen[e]!.phy + chosen[e]!.size - start);
-      if (span) {
-        for (let k = s; k <= e; k++) {
-          const c = chosen[k]!;
-          const view = span.subarray(c.phy - start, c.phy - start + c.size);
-          if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(view)) continue;
-          result.messages.push(view);
-          result.queueOffsets.push(c.qo);
-          result.bufferTotalSize += c.size;
-        }
-      }
-      s = e + 1;
+    // One read per record: records in the in-memory tail are copied out of it, older ones are views of the
+    // CommitLog's cached read blocks, which every queue interleaved in the same stretch of the log shares.
+    for (const c of chosen) {
+      const view = this.commitLog.getDataCached(c.phy, c.size) ?? (await this.commitLog.getData(c.phy, c.size));
+      if (!view) continue;
+      if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(view)) continue;
+      result.messages.push(view);
+      result.queueOffsets.push(c.qo);
+      result.bufferTotalSize += c.size;
     }
     if (result.messages.length > 0) result.status = GetMessageStatus.FOUND;
     return result;
