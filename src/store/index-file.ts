@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { readInt64, writeInt64 } from '../common/int64';
 import { javaStringHashCode } from '../common/java-hash';
+import { writeFullySync } from './mapped-file';
 
 export const INDEX_HEADER_SIZE = 40;
 const HASH_SLOT_SIZE = 4;
@@ -179,7 +179,7 @@ export class IndexFile {
     const fd = this.handle.fd;
     if (this.pendingCount > 0) {
       const at = INDEX_HEADER_SIZE + this.maxHashSlotNum * HASH_SLOT_SIZE + this.pendingStart * INDEX_SIZE;
-      writeFully(fd, this.pending, this.pendingCount * INDEX_SIZE, at);
+      writeFullySync(fd, this.pending, 0, this.pendingCount * INDEX_SIZE, at);
       this.pendingCount = 0;
       // A burst can grow the buffer a lot; do not keep more than 1 MiB of it.
       if (this.pending.length > 1024 * 1024) this.pending = Buffer.allocUnsafe(64 * 1024);
@@ -194,13 +194,13 @@ export class IndexFile {
         while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
         const from = pages[i]! * 4096;
         const to = Math.min(slots.length, (pages[j]! + 1) * 4096);
-        writeFully(fd, slots.subarray(from, to), to - from, INDEX_HEADER_SIZE + from);
+        writeFullySync(fd, slots, from, to - from, INDEX_HEADER_SIZE + from);
         i = j + 1;
       }
     }
     if (this.headerDirty) {
       this.headerDirty = false;
-      writeFully(fd, this.encodeHeader(), INDEX_HEADER_SIZE, 0);
+      writeFullySync(fd, this.encodeHeader(), 0, INDEX_HEADER_SIZE, 0);
     }
   }
 
@@ -267,9 +267,4 @@ export class IndexFile {
     await this.handle.close().catch(() => undefined);
     await fsp.rm(this.file, { force: true });
   }
-}
-
-function writeFully(fd: number, buf: Buffer, len: number, position: number): void {
-  let done = 0;
-  while (done < len) done += fs.writeSync(fd, buf, done, len - done, position + done);
 }

@@ -198,14 +198,12 @@ export class MappedFileQueue {
         // A large write (batches, big messages) is mostly copying: a pool thread does it on the other core.
         const at = i;
         return f.write(w.c.buf.subarray(w.from), len, position).then(() => {
-          w.c.written = w.to;
-          f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
+          markWritten(w, f);
           return this.commitFrom(work, at + 1, end);
         });
       }
       f.writeSync(w.c.buf, w.from, len, position);
-      w.c.written = w.to;
-      f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
+      markWritten(w, f);
     }
     this.committedPosition = Math.max(this.committedPosition, end);
     this.evict();
@@ -262,10 +260,8 @@ export class MappedFileQueue {
    * The result may be a view of a cached block: callers must not write into it.
    */
   async read(offset: number, len: number): Promise<Buffer> {
-    if (this.maxBlocks > 0 && len > 0) {
-      const fromBlocks = this.blockRead(offset, len);
-      if (fromBlocks) return fromBlocks;
-    }
+    const fromBlocks = this.blockRead(offset, len);
+    if (fromBlocks) return fromBlocks;
     const out = Buffer.allocUnsafe(len);
     let fileEnd = offset + len;
     // The in-memory part: chunks cover the tail of the address space.
@@ -298,15 +294,24 @@ export class MappedFileQueue {
       last.buf.copy(out, 0, offset - last.start, end - last.start);
       return out;
     }
+    const first = this.firstBlockOf(offset, len);
+    if (first === undefined || Math.floor((end - 1) / READ_BLOCK_SIZE) !== first) return undefined;
+    const at = offset - first * READ_BLOCK_SIZE;
+    return this.blocks.get(first)?.subarray(at, at + len);
+  }
+
+  /**
+   * The block holding `offset` when [offset, offset + len) may be served from blocks: below the in-memory tail and
+   * in at most two whole committed blocks. Undefined otherwise.
+   */
+  private firstBlockOf(offset: number, len: number): number | undefined {
     if (this.maxBlocks === 0 || len === 0) return undefined;
-    const index = Math.floor(offset / READ_BLOCK_SIZE);
-    if (Math.floor((end - 1) / READ_BLOCK_SIZE) !== index) return undefined;
-    const oldestChunk = this.chunks.length > 0 ? this.chunks[0]!.start : Number.POSITIVE_INFINITY;
-    if (end > oldestChunk) return undefined;
-    const b = this.blocks.get(index);
-    if (!b) return undefined;
-    const at = offset - index * READ_BLOCK_SIZE;
-    return b.subarray(at, at + len);
+    const end = offset + len;
+    if (this.chunks.length > 0 && end > this.chunks[0]!.start) return undefined;
+    const first = Math.floor(offset / READ_BLOCK_SIZE);
+    const last = Math.floor((end - 1) / READ_BLOCK_SIZE);
+    if (last - first > 1 || (last + 1) * READ_BLOCK_SIZE > this.committedPosition) return undefined;
+    return first;
   }
 
   /**
@@ -314,12 +319,9 @@ export class MappedFileQueue {
    * blocks. Within one block the result is a view; across two it is a copy.
    */
   private blockRead(offset: number, len: number): Promise<Buffer> | undefined {
-    const end = offset + len;
-    const oldestChunk = this.chunks.length > 0 ? this.chunks[0]!.start : Number.POSITIVE_INFINITY;
-    if (end > oldestChunk) return undefined;
-    const first = Math.floor(offset / READ_BLOCK_SIZE);
-    const last = Math.floor((end - 1) / READ_BLOCK_SIZE);
-    if (last - first > 1 || (last + 1) * READ_BLOCK_SIZE > this.committedPosition) return undefined;
+    const first = this.firstBlockOf(offset, len);
+    if (first === undefined) return undefined;
+    const last = Math.floor((offset + len - 1) / READ_BLOCK_SIZE);
     const at = offset - first * READ_BLOCK_SIZE;
     if (first === last) {
       const b = this.block(first);
@@ -380,12 +382,11 @@ export class MappedFileQueue {
   /** Removes the oldest file (retention). The caller decides which. */
   async deleteFirstFile(): Promise<MappedFile | undefined> {
     const f = this.files.shift();
-    if (f) {
-      const from = f.fileFromOffset / READ_BLOCK_SIZE;
-      const to = (f.fileFromOffset + this.fileSize) / READ_BLOCK_SIZE;
-      for (const k of [...this.blocks.keys()]) if (k >= from && k < to) this.blocks.delete(k);
-    }
-    if (f) await f.destroy();
+    if (!f) return undefined;
+    const from = f.fileFromOffset / READ_BLOCK_SIZE;
+    const to = (f.fileFromOffset + this.fileSize) / READ_BLOCK_SIZE;
+    for (const k of [...this.blocks.keys()]) if (k >= from && k < to) this.blocks.delete(k);
+    await f.destroy();
     return f;
   }
 
@@ -393,4 +394,10 @@ export class MappedFileQueue {
     await this.commit();
     for (const f of this.files) await f.close();
   }
+}
+
+/** A chunk's bytes up to `w.to` are in file `f`. */
+function markWritten(w: { c: Chunk; to: number }, f: MappedFile): void {
+  w.c.written = w.to;
+  f.wrotePosition = Math.max(f.wrotePosition, w.c.start + w.to - f.fileFromOffset);
 }

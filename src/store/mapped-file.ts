@@ -7,6 +7,12 @@ export function offset2FileName(offset: number): string {
   return String(offset).padStart(20, '0');
 }
 
+/** Writes all `len` bytes of `buf` from `offset` at file `position` (positional writes may be short). */
+export function writeFullySync(fd: number, buf: Buffer, offset: number, len: number, position: number): void {
+  let done = 0;
+  while (done < len) done += fs.writeSync(fd, buf, offset + done, len - done, position + done);
+}
+
 /**
  * One fixed-size file of a queue (Java: MappedFile), pre-sized to its full length as a sparse file because Java
  * refuses files of any other length. Node has no mmap: bytes go in with positional writes and out with positional
@@ -65,8 +71,7 @@ export class MappedFile {
    * itself (a wake-up of a pool thread and a promise per call); page-cache writes return in microseconds.
    */
   writeSync(buf: Buffer, offset: number, len: number, position: number): void {
-    let done = 0;
-    while (done < len) done += fs.writeSync(this.handle.fd, buf, offset + done, len - done, position + done);
+    writeFullySync(this.handle.fd, buf, offset, len, position);
   }
 
   async write(buf: Buffer, len: number, position: number): Promise<void> {

@@ -254,10 +254,11 @@ export class SendMessageProcessor implements RequestProcessor {
  * `props` when given.
  */
 export function withBrokerProperties(b: BrokerContext, propertiesString: string, props?: Map<string, string>): string {
-  const traceOn = String(b.config.traceOn);
-  props?.set(MessageConst.MSG_REGION, b.config.regionId);
+  const region = b.config.regionId;
+  const traceOn = b.config.traceOn ? 'true' : 'false';
+  props?.set(MessageConst.MSG_REGION, region);
   props?.set(MessageConst.TRACE_ON, traceOn);
-  return appendProperty(appendProperty(propertiesString, MessageConst.MSG_REGION, b.config.regionId), MessageConst.TRACE_ON, traceOn);
+  return appendProperty(appendProperty(propertiesString, MessageConst.MSG_REGION, region), MessageConst.TRACE_ON, traceOn);
 }
 
 /** Adds `key=value` to a properties string, keeping the client's bytes as they are. */

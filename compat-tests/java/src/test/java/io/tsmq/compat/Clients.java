@@ -4,10 +4,12 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import org.apache.rocketmq.client.ClientConfig;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
@@ -27,9 +29,16 @@ public final class Clients {
 
     /** A started producer of {@code group}, talking to {@code namesrvAddr}. */
     public static DefaultMQProducer producer(String group, String namesrvAddr) throws MQClientException {
-        DefaultMQProducer p = new DefaultMQProducer(group);
+        return started(new DefaultMQProducer(group), namesrvAddr);
+    }
+
+    /**
+     * Starts {@code p} (any producer: transactional, with trace, ...) the way {@link #producer} does: the name
+     * server, a unique instance name, the generous send timeout, shut down by {@link Peers#endClass}.
+     */
+    public static <P extends DefaultMQProducer> P started(P p, String namesrvAddr) throws MQClientException {
         p.setNamesrvAddr(namesrvAddr);
-        p.setInstanceName(Peers.uniqueInstanceName(group));
+        p.setInstanceName(Peers.uniqueInstanceName(p.getProducerGroup()));
         p.setSendMsgTimeout(SEND_TIMEOUT_MS);
         Peers.closeAtEnd(p::shutdown);
         p.start();
@@ -38,12 +47,25 @@ public final class Clients {
 
     /** A push consumer (not started) of a new group, CONSUME_FROM_FIRST_OFFSET, CLUSTERING unless changed. */
     public static DefaultMQPushConsumer pushConsumer(String group, String namesrvAddr) {
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group);
+        return pushConsumer(new DefaultMQPushConsumer(group), namesrvAddr);
+    }
+
+    /** Sets up {@code c} (e.g. one with trace on) as {@link #pushConsumer(String, String)} does; not started. */
+    public static DefaultMQPushConsumer pushConsumer(DefaultMQPushConsumer c, String namesrvAddr) {
         c.setNamesrvAddr(namesrvAddr);
-        c.setInstanceName(Peers.uniqueInstanceName(group));
+        c.setInstanceName(Peers.uniqueInstanceName(c.getConsumerGroup()));
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         Peers.closeAtEnd(c::shutdown);
         return c;
+    }
+
+    /**
+     * Sends the client's heartbeat to every broker it has a route to now, rather than at its next 30 s tick: the
+     * broker then knows the client (for replies pushed to it) and the client knows the broker's version (which it
+     * checks before SQL92 pulls).
+     */
+    public static void heartbeat(ClientConfig client) {
+        MQClientManager.getInstance().getOrCreateMQClientInstance(client).sendHeartbeatToAllBrokerWithLock();
     }
 
     /** A lite pull consumer (not started), CONSUME_FROM_FIRST_OFFSET. */

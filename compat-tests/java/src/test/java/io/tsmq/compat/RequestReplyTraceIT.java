@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.QueryResult;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.impl.MQClientManager;
-import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -121,9 +120,8 @@ class RequestReplyTraceIT {
         // The broker pushes a reply to the requesting client's connection, which it knows from that client's
         // heartbeat. A 5.x producer heartbeats only to brokers it has a route to, every 30 s: right after start it has
         // none, and its first request would time out against either broker. Route, then heartbeat, first.
-        MQClientInstance requesterClient = MQClientManager.getInstance().getOrCreateMQClientInstance(requester);
-        requesterClient.updateTopicRouteInfoFromNameServer(REQUEST_TOPIC);
-        requesterClient.sendHeartbeatToAllBrokerWithLock();
+        MQClientManager.getInstance().getOrCreateMQClientInstance(requester).updateTopicRouteInfoFromNameServer(REQUEST_TOPIC);
+        Clients.heartbeat(requester);
         long t0 = System.nanoTime();
         for (int i = 0; i < 10; i++) {
             String body = "request " + i;
@@ -197,11 +195,7 @@ class RequestReplyTraceIT {
     void aTracedMessagesTraceIsFoundByItsId() throws Exception {
         String group = "compat_traced_consumer_" + System.currentTimeMillis();
         Set<String> consumed = ConcurrentHashMap.newKeySet();
-        DefaultMQPushConsumer c = new DefaultMQPushConsumer(group, true, null);
-        c.setNamesrvAddr(namesrv.address());
-        c.setInstanceName(Peers.uniqueInstanceName(group));
-        c.setConsumeFromWhere(org.apache.rocketmq.common.consumer.ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        Peers.closeAtEnd(c::shutdown);
+        DefaultMQPushConsumer c = Clients.pushConsumer(new DefaultMQPushConsumer(group, true, null), namesrv.address());
         c.subscribe(TRACED_TOPIC, "*");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             msgs.forEach(m -> consumed.add(m.getMsgId()));
@@ -209,12 +203,7 @@ class RequestReplyTraceIT {
         });
         c.start();
 
-        DefaultMQProducer p = new DefaultMQProducer("compat_traced_producer", true, null);
-        p.setNamesrvAddr(namesrv.address());
-        p.setInstanceName(Peers.uniqueInstanceName("compat_traced_producer"));
-        p.setSendMsgTimeout(Clients.SEND_TIMEOUT_MS);
-        Peers.closeAtEnd(p::shutdown);
-        p.start();
+        DefaultMQProducer p = Clients.started(new DefaultMQProducer("compat_traced_producer", true, null), namesrv.address());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             SendResult r = p.send(new Message(TRACED_TOPIC, "TagTr", "tr-" + i,

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
-import org.apache.rocketmq.client.impl.MQClientManager;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.PullResult;
@@ -186,7 +185,7 @@ class Sql92IT {
         puller.pull(mq, "*", 0, 1);
         long versionDeadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
         while (true) {
-            MQClientManager.getInstance().getOrCreateMQClientInstance(puller).sendHeartbeatToAllBrokerWithLock();
+            Clients.heartbeat(puller);
             try {
                 puller.pull(mq, MessageSelector.bySql("a IS NOT NULL"), 0, 1);
                 break;

@@ -74,9 +74,6 @@ class TransactionIT {
 
         Map<String, AtomicInteger> checked = new ConcurrentHashMap<>();
         TransactionMQProducer p = new TransactionMQProducer("compat_tx_producer");
-        p.setNamesrvAddr(namesrv.address());
-        p.setInstanceName(Peers.uniqueInstanceName("compat_tx_producer"));
-        p.setSendMsgTimeout(Clients.SEND_TIMEOUT_MS);
         p.setTransactionListener(new TransactionListener() {
             @Override
             public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
@@ -100,8 +97,7 @@ class TransactionIT {
                 return LocalTransactionState.COMMIT_MESSAGE;
             }
         });
-        Peers.closeAtEnd(p::shutdown);
-        p.start();
+        Clients.started(p, namesrv.address());
 
         Set<String> expected = new TreeSet<>();
         Set<String> unknown = new TreeSet<>();
