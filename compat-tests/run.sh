@@ -7,6 +7,7 @@
 #   compat-tests/run.sh --test NamesrvMqadminIT  # one scenario class (failsafe -Dit.test)
 #   compat-tests/run.sh --serialize JSON         # one client header serialization (default: "JSON ROCKETMQ")
 #   compat-tests/run.sh --broker java            # prove the broker scenarios against the Java broker
+#   compat-tests/run.sh --cluster host:9876      # ExternalClusterIT against a running cluster (starts nothing)
 #
 # Every scenario runs once per client header serialization (rocketmq.serialize.type, a JVM per type: the failsafe
 # executions it-json and it-rocketmq).
@@ -28,6 +29,7 @@ impl="${NAMESRV_IMPL:-tsmq}"
 broker_impl="${BROKER_IMPL:-tsmq}"
 serializations="JSON ROCKETMQ"
 it_test=""
+cluster=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --versions) versions="$2"; shift 2 ;;
@@ -40,7 +42,9 @@ while [ $# -gt 0 ]; do
     --serialize=*) serializations="${1#*=}"; shift ;;
     --broker) broker_impl="$2"; shift 2 ;;
     --broker=*) broker_impl="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --cluster) cluster="$2"; shift 2 ;;
+    --cluster=*) cluster="${1#*=}"; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; echo "0 passed, 1 failed"; exit 2 ;;
   esac
 done
@@ -104,13 +108,18 @@ print_reports() {
 
 start_all=$(date +%s)
 for v in $versions; do
-  echo "=== RocketMQ $v (name server under test: $impl, broker under test: $broker_impl, serializations: $serializations)"
+  if [ -n "$cluster" ]; then
+    echo "=== RocketMQ $v (cluster at $cluster, serializations: $serializations)"
+  else
+    echo "=== RocketMQ $v (name server under test: $impl, broker under test: $broker_impl, serializations: $serializations)"
+  fi
   start_v=$(date +%s)
   target="$JAVA_DIR/target/rmq-$v"
   rm -rf "$target/surefire-reports" "$target/failsafe-reports" "$target/failsafe-reports-json" \
     "$target/failsafe-reports-rocketmq"
 
-  if ! "$HERE/java-peers.sh" fetch "$v" </dev/null; then
+  # Against a given cluster nothing is started, so the Java peers are not needed.
+  if [ -z "$cluster" ] && ! "$HERE/java-peers.sh" fetch "$v" </dev/null; then
     echo "  FAILED: could not fetch the Java peers for $v"
     total_fail=$((total_fail + 1))
     continue
@@ -123,6 +132,10 @@ for v in $versions; do
   # extra Maven arguments, e.g. COMPAT_MVN_ARGS="-Dmaven.repo.local=/tmp/m2" (word-split on purpose)
   # shellcheck disable=SC2206
   mvn_args+=(${COMPAT_MVN_ARGS:-})
+  if [ -n "$cluster" ]; then
+    mvn_args+=("-Dcompat.cluster=$cluster")
+    [ -n "$it_test" ] || it_test="ExternalClusterIT"
+  fi
   if [ -n "$it_test" ]; then
     mvn_args+=("-Dit.test=$it_test")
   fi

@@ -2,9 +2,11 @@
 'use strict';
 /**
  * Runs every test suite and ends with one line, `N passed, N failed`, which CI reads.
- *   node scripts/run-tests.js            unit tests (uvu over dist/) and the compat harness (compat-tests/run.sh)
+ *   node scripts/run-tests.js            unit tests (uvu over dist/), the store cross-check, the compat harness
+ *                                        (compat-tests/run.sh) and the container test
  *   node scripts/run-tests.js --unit     unit tests only
  *   node scripts/run-tests.js --compat   compat harness only (extra arguments go to compat-tests/run.sh)
+ *   node scripts/run-tests.js --containers   the container test only (docker/test/container-test.js; root, podman)
  * A suite that crashes or prints no counts counts as one failure; skipped tests count as failures too, because a
  * skipped test proves nothing.
  */
@@ -13,8 +15,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const only = args.includes('--unit') ? 'unit' : args.includes('--compat') ? 'compat' : 'all';
-const passThrough = args.filter((a) => a !== '--unit' && a !== '--compat');
+const only = args.includes('--unit') ? 'unit' : args.includes('--compat') ? 'compat' : args.includes('--containers') ? 'containers' : 'all';
+const passThrough = args.filter((a) => a !== '--unit' && a !== '--compat' && a !== '--containers');
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 function run(cmd, cmdArgs, opts) {
@@ -55,10 +57,20 @@ function storeCrossCheck() {
   return { passed: Number(m[1]), failed: Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) };
 }
 
+/** The container test (docker/test/container-test.js): images, the pair of containers, the harness against them. */
+function containers() {
+  const r = run(process.execPath, [path.join(root, 'docker', 'test', 'container-test.js')], { timeout: 45 * 60 * 1000 });
+  const lines = r.out.trim().split('\n');
+  const m = /^(\d+) passed, (\d+) failed$/.exec((lines[lines.length - 1] || '').trim());
+  if (!m) return { passed: 0, failed: 1, note: `container test did not end with a summary line (exit ${r.status}, signal ${r.signal})` };
+  return { passed: Number(m[1]), failed: Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) };
+}
+
 const results = [];
-if (only !== 'compat') results.push(['unit', unit()]);
-if (only !== 'unit') results.push(['store cross-check', storeCrossCheck()]);
-if (only !== 'unit') results.push(['compat', compat()]);
+if (only === 'all' || only === 'unit') results.push(['unit', unit()]);
+if (only === 'all' || only === 'compat') results.push(['store cross-check', storeCrossCheck()]);
+if (only === 'all' || only === 'compat') results.push(['compat', compat()]);
+if (only === 'all' || only === 'containers') results.push(['containers', containers()]);
 let passed = 0;
 let failed = 0;
 console.log('');

@@ -1,35 +1,28 @@
-import fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, TsmqError } from './common/errors';
-import { parseProperties } from './common/java-properties';
 import { configureLogging, getLogger } from './common/logger';
-import { applyProperties } from './common/typed-config';
 import { NamesrvController } from './namesrv/namesrv';
-import { defaultNamesrvConfig, type NamesrvConfig } from './namesrv/namesrv-config';
+import { loadNamesrvConfig } from './namesrv/namesrv-config';
 import os from 'node:os';
 import path from 'node:path';
 import { BrokerController } from './broker/broker';
 import { loadBrokerConfigs } from './broker/broker-config';
 import { decodeMessageId } from './store/message-id';
+import { probe, targetOfProcess, type ServerRole } from './ops/health-check';
 import { describeMessage, readMessages, verifyStore, type VerifyReport } from './store/store-inspector';
 
-/** Builds the name server config: defaults, then the -c file, then command-line flags. */
-export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<string, string> }): { config: NamesrvConfig; unknown: string[] } {
-  const config = defaultNamesrvConfig();
-  let unknown: string[] = [];
-  if (opts.configFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(opts.configFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${opts.configFile}: ${(err as Error).message}`);
-    }
-    unknown = applyProperties(config, parseProperties(text), opts.configFile);
+/** Command-line options that are config keys (`--key value`, any key of the config file), in the file's spelling. */
+function configOverrides(argv: Record<string, unknown>): Map<string, string> {
+  const overrides = new Map<string, string>();
+  for (const [k, v] of Object.entries(argv)) {
+    if (CLI_ONLY_OPTIONS.has(k) || k.includes('-') || v === undefined) continue;
+    overrides.set(k, String(v));
   }
-  applyProperties(config, opts.overrides, 'the command line');
-  return { config, unknown };
+  return overrides;
 }
+
+const CLI_ONLY_OPTIONS = new Set(['_', '$0', 'c', 'n', 'configFile', 'logLevel', 'logFile', 'p', 'printConfigItem']);
 
 function runUntilSignalled(name: string, stop: () => Promise<void>): void {
   const logger = getLogger(name);
@@ -52,11 +45,7 @@ function runUntilSignalled(name: string, stop: () => Promise<void>): void {
 
 async function startNamesrv(argv: Record<string, unknown>): Promise<void> {
   configureLogging({ level: argv.logLevel as string | undefined, file: argv.logFile as string | undefined });
-  const overrides = new Map<string, string>();
-  for (const key of ['listenPort', 'bindAddress', 'kvConfigPath', 'configStorePath', 'rocketmqHome']) {
-    if (argv[key] !== undefined) overrides.set(key, String(argv[key]));
-  }
-  const { config, unknown } = loadNamesrvConfig({ configFile: argv.configFile as string | undefined, overrides });
+  const { config, unknown } = loadNamesrvConfig({ configFile: argv.configFile as string | undefined, overrides: configOverrides(argv) });
   const logger = getLogger('namesrv');
   if (unknown.length > 0) logger.warn('unknown config keys ignored', { file: argv.configFile, keys: unknown });
   if (argv.printConfigItem) {
@@ -70,13 +59,7 @@ async function startNamesrv(argv: Record<string, unknown>): Promise<void> {
 
 async function startBroker(argv: Record<string, unknown>): Promise<void> {
   configureLogging({ level: argv.logLevel as string | undefined, file: argv.logFile as string | undefined });
-  const overrides = new Map<string, string>();
-  if (argv.namesrvAddr !== undefined) overrides.set('namesrvAddr', String(argv.namesrvAddr));
-  for (const [k, v] of Object.entries(argv)) {
-    if (['_', '$0', 'c', 'n', 'configFile', 'namesrvAddr', 'logLevel', 'logFile', 'p', 'printConfigItem'].includes(k) || k.includes('-')) continue;
-    overrides.set(k, String(v));
-  }
-  const configs = loadBrokerConfigs({ configFile: argv.configFile as string | undefined, overrides });
+  const configs = loadBrokerConfigs({ configFile: argv.configFile as string | undefined, overrides: configOverrides(argv) });
   if (argv.printConfigItem) {
     process.stdout.write([...Object.entries(configs.broker), ...Object.entries(configs.netty), ...Object.entries(configs.store)].map(([k, v]) => `${k}=${String(v)}`).join('\n') + '\n');
     return;
@@ -165,9 +148,19 @@ async function storePrint(argv: Record<string, unknown>): Promise<void> {
   }
 }
 
+async function health(argv: Record<string, unknown>): Promise<void> {
+  configureLogging({ level: 'error' });
+  const target = argv.addr !== undefined ? { role: (argv.role ?? 'broker') as ServerRole, addr: String(argv.addr) } : targetOfProcess(Number(argv.pid));
+  const r = await probe(target, Number(argv.timeout), getLogger('health'));
+  process.stdout.write(`${r.healthy ? 'healthy' : 'unhealthy'}: ${r.detail}\n`);
+  process.exitCode = r.healthy ? 0 : 1;
+}
+
 export function main(args: string[]): void {
   void yargs(args)
     .scriptName('tsmq')
+    // A key given twice (a container's environment, then the operator's own argument) takes the last value.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nA RocketMQ-compatible name server and broker.')
     .command(
       'namesrv',
@@ -186,8 +179,9 @@ export function main(args: string[]): void {
           .option('printConfigItem', { alias: 'p', type: 'boolean', describe: 'print the effective config and exit' })
           .option('logLevel', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], describe: 'log level (default info, or TSMQ_LOG_LEVEL)' })
           .option('logFile', { type: 'string', describe: 'also write logs to this file' })
+          .strict(false)
           .example('$0 namesrv', 'listen on 9876 with the defaults')
-          .example('$0 namesrv -c conf/namesrv.conf --listenPort 9877', 'read a config file, then override the port'),
+          .example('$0 namesrv -c conf/namesrv.conf --listenPort 9877', 'read a config file, then override the port; any namesrv.conf key also works as --key value'),
       (argv) => startNamesrv(argv).catch(fail),
     )
     .command(
@@ -216,6 +210,19 @@ export function main(args: string[]): void {
           .option('flushDiskType', { type: 'string', choices: ['ASYNC_FLUSH', 'SYNC_FLUSH'], describe: 'flush mode (default ASYNC_FLUSH)' })
           .option('logLevel', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], describe: 'log level (default info)' }),
       (argv) => startDev(argv).catch(fail),
+    )
+    .command(
+      'health',
+      'Ask a running name server or broker whether it answers (exit status 0 if it does, 1 if not): the container health check.',
+      (y) =>
+        y
+          .option('addr', { type: 'string', describe: 'host:port to ask; by default the port of the server whose process is --pid' })
+          .option('role', { type: 'string', choices: ['namesrv', 'broker'], describe: 'what listens at --addr (default broker)' })
+          .option('pid', { type: 'number', default: 1, describe: 'read role, config file and port from this process\'s command line (1: the server of a container)' })
+          .option('timeout', { type: 'number', default: 3000, describe: 'milliseconds to wait for the connection and for the answer' })
+          .example('$0 health', 'in a container: probe the server it runs')
+          .example('$0 health --addr 127.0.0.1:9876 --role namesrv', 'probe a name server'),
+      (argv) => health(argv).catch(fail),
     )
     .command('store', 'Look inside a store directory without a running broker (read-only).', (y) =>
       y
@@ -247,7 +254,7 @@ export function main(args: string[]): void {
         )
         .demandCommand(1, 'Name a store command: verify or print'),
     )
-    .demandCommand(1, 'Name a command: dev, namesrv, broker or store')
+    .demandCommand(1, 'Name a command: dev, namesrv, broker, health or store')
     .strict()
     .help()
     .alias('h', 'help')

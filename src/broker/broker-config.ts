@@ -4,6 +4,7 @@ import { ConfigError } from '../common/errors';
 import { parseProperties } from '../common/java-properties';
 import { applyProperties } from '../common/typed-config';
 import { defaultStoreConfig, type StoreConfig } from '../store/store-config';
+import { parseExporterType } from '../metrics/prometheus-exporter';
 
 /**
  * BrokerConfig: the broker keys of broker.conf with RocketMQ's defaults (4.9.8, plus the 5.x keys tsmq honours).
@@ -99,6 +100,22 @@ export function defaultBrokerConfig() {
     timerWheelEnable: true,
     timerPrecisionMs: 1000,
     timerMaxDelaySec: 3 * 24 * 3600,
+    /**
+     * 5.x metrics (docs/metrics.md): PROM serves Prometheus text at http://metricsPromExporterHost:
+     * metricsPromExporterPort/metrics (host blank: brokerIP1). DISABLE, OTLP_GRPC and LOG serve nothing here.
+     */
+    metricsExporterType: 'DISABLE',
+    metricsPromExporterHost: '',
+    metricsPromExporterPort: 5557,
+    metricsLabel: '',
+    metricsInDelta: false,
+    metricsOtelCardinalityLimit: 50000,
+    metricsGrpcExporterTarget: '',
+    metricsGrpcExporterHeader: '',
+    metricGrpcExporterTimeOutInMills: 3000,
+    metricGrpcExporterIntervalInMills: 60000,
+    metricLoggingExporterIntervalInMills: 10000,
+    estimateAccumulation: true,
   };
 }
 
@@ -123,6 +140,20 @@ export function defaultBrokerNettyConfig() {
     serverPooledByteBufAllocatorEnable: true,
     useEpollNativeSelector: false,
     haListenPort: 10912,
+    // NettyClientConfig, which Java also fills from broker.conf and reports in GET_BROKER_CONFIG (mqadmin
+    // exportConfigs reads useTLS); the broker's outbound calls (name server, clients) do not use the pool sizes.
+    clientWorkerThreads: 4,
+    clientCallbackExecutorThreads: os.cpus().length,
+    clientOnewaySemaphoreValue: 65535,
+    clientAsyncSemaphoreValue: 65535,
+    connectTimeoutMillis: 3000,
+    channelNotActiveInterval: 60000,
+    clientChannelMaxIdleTimeSeconds: 120,
+    clientSocketSndBufSize: 0,
+    clientSocketRcvBufSize: 0,
+    clientPooledByteBufAllocatorEnable: false,
+    clientCloseSocketIfTimeout: false,
+    useTLS: false,
   };
 }
 
@@ -186,4 +217,6 @@ function validate(broker: BrokerConfig, store: StoreConfig, netty: BrokerNettyCo
   if (store.mappedFileSizeCommitLog < 64 * 1024) throw bad('mappedFileSizeCommitLog', `=${store.mappedFileSizeCommitLog} is below 64 KiB`);
   if (store.maxMessageSize <= 0) throw bad('maxMessageSize', 'must be positive');
   if (broker.brokerId < 0) throw bad('brokerId', 'must be 0 (master) or positive (slave)');
+  broker.metricsExporterType = parseExporterType(broker.metricsExporterType, source);
+  if (broker.metricsPromExporterPort < 0 || broker.metricsPromExporterPort > 65535) throw bad('metricsPromExporterPort', `=${broker.metricsPromExporterPort} is not a port`);
 }

@@ -9,10 +9,12 @@ import type { SubscriptionGroupManager } from './subscription-group-manager';
 import type { TopicConfigManager } from './topic-config-manager';
 import type { StoreConfig } from '../store/store-config';
 import type { BrokerStats } from './broker-stats';
+import type { BrokerStatsItems } from './stats-items';
 import type { RebalanceLockManager } from './client/rebalance-lock-manager';
 import type { TransactionalMessageService } from './transaction/transactional-message-service';
 import type { UniqIdGenerator } from './uniq-id';
 import type { TimerMessageService } from './schedule/timer-message-service';
+import type { BrokerMetrics } from './broker-metrics';
 
 /** What the broker's processors work with; explicit so a processor can run against fakes. */
 export interface BrokerContext {
@@ -28,10 +30,14 @@ export interface BrokerContext {
   producers: ProducerManager;
   holdService: PullRequestHoldService;
   stats: BrokerStats;
+  /** Per-topic and per-group counters (VIEW_BROKER_STATS_DATA, consumeTps). */
+  statsItems: BrokerStatsItems;
   locks: RebalanceLockManager;
   transactions: TransactionalMessageService;
   uniqIds: UniqIdGenerator;
   timers: TimerMessageService;
+  /** Present when metricsExporterType=PROM. */
+  metrics: BrokerMetrics | undefined;
   /** "ip:listenPort": the address name servers hand out and offset message ids carry. */
   brokerAddr: string;
   /** brokerAddr encoded as a stored host (8 or 20 bytes). */

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { formatProperties } from '../common/java-properties';
 import { getLogger, type Logger } from '../common/logger';
 import { applyProperties } from '../common/typed-config';
+import type { Connection } from '../remoting/connection';
 import { RemotingServer } from '../remoting/remoting-server';
 import { RequestCode } from '../remoting/request-code';
 import { createRequest } from '../remoting/remoting-command';
@@ -11,7 +12,9 @@ import { encodeSocketAddress } from '../store/socket-address';
 import type { StoreConfig } from '../store/store-config';
 import type { BrokerConfig, BrokerConfigs, BrokerNettyConfig } from './broker-config';
 import type { BrokerContext } from './broker-context';
+import { BrokerMetrics } from './broker-metrics';
 import { BrokerStats } from './broker-stats';
+import { BrokerStatsItems } from './stats-items';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { ConsumerOffsetManager } from './consumer-offset-manager';
@@ -51,11 +54,13 @@ export class BrokerController implements BrokerContext {
   readonly producers: ProducerManager;
   readonly holdService: PullRequestHoldService;
   readonly stats = new BrokerStats();
+  readonly statsItems = new BrokerStatsItems();
   readonly schedule: ScheduleMessageService;
   readonly locks = new RebalanceLockManager();
   readonly uniqIds: UniqIdGenerator;
   readonly transactions: TransactionalMessageService;
   readonly timers: TimerMessageService;
+  readonly metrics: BrokerMetrics | undefined;
   readonly brokerAddr: string;
   readonly storeHost: Buffer;
   readonly bootTimestamp = Date.now();
@@ -88,8 +93,14 @@ export class BrokerController implements BrokerContext {
     const processors = registerBrokerProcessors(this);
     this.holdService = new PullRequestHoldService((t, q) => this.store.maxOffsetInQueue(t, q), processors.pull.rerun, this.logger);
     const idle = { idleTimeoutMs: this.nettyConfig.serverChannelMaxIdleTimeSeconds * 1000 };
-    this.server = new RemotingServer({ name: 'broker', port: this.nettyConfig.listenPort, host: this.nettyConfig.bindAddress, connection: idle }, processors.main, this.logger);
-    this.vipServer = new RemotingServer({ name: 'broker-vip', port: this.nettyConfig.listenPort - 2, host: this.nettyConfig.bindAddress, connection: idle }, processors.vip, this.logger);
+    if (this.config.metricsExporterType === 'PROM') {
+      this.metrics = new BrokerMetrics(this, () => this.allConnections(), getLogger('metrics'));
+    } else if (this.config.metricsExporterType !== 'DISABLE') {
+      this.logger.warn('metricsExporterType not served by tsmq: only PROM is; metrics are off', { metricsExporterType: this.config.metricsExporterType });
+    }
+    const observer = this.metrics;
+    this.server = new RemotingServer({ name: 'broker', port: this.nettyConfig.listenPort, host: this.nettyConfig.bindAddress, connection: idle, observer }, processors.main, this.logger);
+    this.vipServer = new RemotingServer({ name: 'broker-vip', port: this.nettyConfig.listenPort - 2, host: this.nettyConfig.bindAddress, connection: idle, observer }, processors.vip, this.logger);
     for (const s of [this.server, this.vipServer]) {
       s.onConnection((conn) =>
         conn.onClose((c) => {
@@ -112,6 +123,7 @@ export class BrokerController implements BrokerContext {
       this.logger,
     );
     this.registrar.timeoutMs = this.config.registerBrokerTimeoutMills;
+    this.registrar.brokerPermission = () => this.config.brokerPermission;
     this.topics.onChanged = () => this.registrar.registerSoon();
     this.consumers.onChange = (event, group, info) => {
       if (event !== 'CHANGE' || !this.config.notifyConsumerIdsChangedEnable) return;
@@ -123,6 +135,11 @@ export class BrokerController implements BrokerContext {
       if (topic === TIMER_TOPIC) this.timers.onArrival();
       else this.holdService.notifyMessageArriving(topic, queueId, logicOffset, tagsCode);
     });
+  }
+
+  private *allConnections(): Iterable<Connection> {
+    yield* this.server.connections;
+    yield* this.vipServer.connections;
   }
 
   namesrvAddrs(): string[] {
@@ -153,8 +170,10 @@ export class BrokerController implements BrokerContext {
     }
     await this.server.start();
     await this.vipServer.start();
+    await this.metrics?.start();
     this.holdService.start(this.config.longPollingEnable ? 1000 : this.config.shortPollingTimeMills);
     this.stats.start();
+    this.statsItems.start();
     const every = (ms: number, f: () => unknown) => {
       const t = setInterval(() => {
         try {
@@ -195,6 +214,11 @@ export class BrokerController implements BrokerContext {
     applyProperties(this.config, props, source);
     applyProperties(this.storeConfig, props, source);
     this.logger.info('broker config updated', { keys: [...props.keys()], source });
+    if (props.has('brokerPermission')) {
+      // The name servers learn of it at once, with a new topic data version so they take the topics' perms again.
+      this.topics.dataVersion.next();
+      this.registrar.registerSoon();
+    }
     const file = `${this.storeConfig.storePathRootDir}/config/broker.properties`;
     await writeFileAtomic(file, this.configText()).catch((err: unknown) => this.logger.error('cannot persist broker config', { file, error: (err as Error).message }));
   }
@@ -206,10 +230,12 @@ export class BrokerController implements BrokerContext {
     this.holdService.stop();
     this.transactions.stop();
     this.stats.stop();
+    this.statsItems.stop();
     await this.registrar.unregisterAll();
     this.registrar.stop();
     await this.server.close();
     await this.vipServer.close();
+    await this.metrics?.stop();
     await this.schedule.shutdown();
     await this.timers.shutdown();
     await this.store.shutdown();

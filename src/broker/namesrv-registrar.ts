@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import type { Logger } from '../common/logger';
+import { PERM_READ, PERM_WRITE, type TopicConfig } from '../remoting/bodies/route-data';
 import { RemotingClient } from '../remoting/remoting-client';
 import { RequestCode } from '../remoting/request-code';
 import { ResponseCode } from '../remoting/response-code';
@@ -24,6 +25,8 @@ export class NamesrvRegistrar {
   private readonly client: RemotingClient;
   /** Registration timeout, per name server. */
   timeoutMs = 6000;
+  /** brokerPermission now; a broker that is not both readable and writable registers every topic with it. */
+  brokerPermission: () => number = () => PERM_READ | PERM_WRITE;
 
   constructor(
     private readonly namesrvAddrs: () => string[],
@@ -52,7 +55,15 @@ export class NamesrvRegistrar {
   }
 
   private body(): Buffer {
-    return Buffer.from(JSON.stringify({ filterServerList: [], topicConfigSerializeWrapper: this.topics.serializeWrapper() }), 'utf8');
+    const wrapper = this.topics.serializeWrapper();
+    const perm = this.brokerPermission();
+    // Java (BrokerController#registerBrokerAll): a read-only or write-only broker tells the name servers so through
+    // the perm of every topic, and clients stop routing sends (or pulls) to it.
+    if ((perm & PERM_READ) === 0 || (perm & PERM_WRITE) === 0) {
+      const table = wrapper.topicConfigTable as Record<string, TopicConfig>;
+      wrapper.topicConfigTable = Object.fromEntries(Object.entries(table).map(([name, tc]) => [name, { ...tc, perm }]));
+    }
+    return Buffer.from(JSON.stringify({ filterServerList: [], topicConfigSerializeWrapper: wrapper }), 'utf8');
   }
 
   async registerAll(): Promise<void> {

@@ -5,7 +5,7 @@ import { toTopicConfig } from '../remoting/bodies/register-broker-body';
 import { ConfigFile } from '../store/config-file';
 import type { BrokerConfig } from './broker-config';
 import { VersionCounter } from './data-version';
-import { TopicValidator } from './topic-validator';
+import { addSystemTopic, TopicValidator } from './topic-validator';
 
 export function newTopicConfig(topicName: string, readQueueNums = 16, writeQueueNums = 16, perm = PERM_READ | PERM_WRITE): TopicConfig {
   return { topicName, readQueueNums, writeQueueNums, perm, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, attributes: {} };
@@ -55,6 +55,8 @@ export class TopicConfigManager {
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC, 1, 1));
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC, 1, 1));
     if (c.timerWheelEnable) this.put(newTopicConfig('rmq_sys_wheel_timer', 1, 1));
+    for (const t of [c.brokerClusterName, c.brokerName, `${c.brokerClusterName}_REPLY_TOPIC`]) addSystemTopic(t);
+    if (c.traceTopicEnable) addSystemTopic(c.msgTraceTopicName);
   }
 
   /** Loads topics.json (Java's or ours); stored configs override the built-in system topics. */

@@ -41,6 +41,14 @@ const SYSTEM_TOPICS = new Set<string>([
 
 const VALID = /^[%|a-zA-Z0-9_-]+$/;
 
+/**
+ * Java's TopicValidator.addSystemTopic: the broker's own topics (its cluster's and its name, the reply topic, the
+ * trace topic) join the set when it starts, so they cannot be updated or deleted and count as system topics.
+ */
+export function addSystemTopic(topic: string): void {
+  SYSTEM_TOPICS.add(topic);
+}
+
 export function isSystemTopic(topic: string): boolean {
   return SYSTEM_TOPICS.has(topic) || topic.startsWith(TopicValidator.SYSTEM_TOPIC_PREFIX);
 }

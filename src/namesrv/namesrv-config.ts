@@ -1,5 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError } from '../common/errors';
+import { parseProperties } from '../common/java-properties';
+import { applyProperties } from '../common/typed-config';
 
 /**
  * NamesrvConfig and NettyServerConfig merged, with the keys and defaults of RocketMQ 5.3.3 (a superset of 4.9.8),
@@ -52,7 +56,33 @@ export function defaultNamesrvConfig() {
     enableShutdownGracefully: false,
     shutdownWaitTimeSeconds: 30,
     useEpollNativeSelector: false,
+    /**
+     * tsmq: Java's name server has no metrics. PROM serves the name server's request latency, connections, brokers
+     * and topics at http://metricsPromExporterHost:metricsPromExporterPort/metrics (docs/metrics.md); 5558 so that a
+     * broker on the same host keeps Java's 5557.
+     */
+    metricsExporterType: 'DISABLE',
+    metricsPromExporterHost: '0.0.0.0',
+    metricsPromExporterPort: 5558,
+    metricsLabel: '',
   };
 }
 
 export type NamesrvConfig = ReturnType<typeof defaultNamesrvConfig>;
+
+/** Builds the name server config: defaults, then the -c file, then command-line flags. */
+export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<string, string> }): { config: NamesrvConfig; unknown: string[] } {
+  const config = defaultNamesrvConfig();
+  let unknown: string[] = [];
+  if (opts.configFile) {
+    let text: string;
+    try {
+      text = fs.readFileSync(opts.configFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${opts.configFile}: ${(err as Error).message}`);
+    }
+    unknown = applyProperties(config, parseProperties(text), opts.configFile);
+  }
+  applyProperties(config, opts.overrides, 'the command line');
+  return { config, unknown };
+}

@@ -11,6 +11,8 @@ import type { NamesrvContext } from './namesrv-context';
 import { ClientRequestProcessor } from './processors/client';
 import { DefaultRequestProcessor } from './processors/default';
 import { RouteInfoManager } from './route-info-manager';
+import { NamesrvMetrics } from './namesrv-metrics';
+import { parseExporterType } from '../metrics/prometheus-exporter';
 
 /**
  * The name server (Java: NamesrvController): routes, KV config, one remoting server, and the scan that drops brokers
@@ -22,11 +24,15 @@ export class NamesrvController implements NamesrvContext {
   readonly kv: KVConfigManager;
   readonly server: RemotingServer;
   private scanTimer: NodeJS.Timeout | undefined;
+  readonly metrics: NamesrvMetrics | undefined;
 
   constructor(readonly config: NamesrvConfig) {
     this.logger = getLogger('namesrv');
     this.routes = new RouteInfoManager(this.logger);
     this.kv = new KVConfigManager(config.kvConfigPath, this.logger);
+    const exporterType = parseExporterType(config.metricsExporterType, 'the name server config');
+    if (exporterType === 'PROM') this.metrics = new NamesrvMetrics(this, getLogger('metrics'));
+    else if (exporterType !== 'DISABLE') this.logger.warn('metricsExporterType not served by tsmq: only PROM is; metrics are off', { metricsExporterType: exporterType });
     const table = new ProcessorTable();
     table.register([RequestCode.GET_ROUTEINFO_BY_TOPIC], new ClientRequestProcessor(this));
     table.setDefault(new DefaultRequestProcessor(this));
@@ -36,6 +42,7 @@ export class NamesrvController implements NamesrvContext {
         port: config.listenPort,
         host: config.bindAddress,
         connection: { idleTimeoutMs: config.serverChannelMaxIdleTimeSeconds * 1000 },
+        observer: this.metrics?.rpc,
       },
       table,
       this.logger,
@@ -46,6 +53,7 @@ export class NamesrvController implements NamesrvContext {
   async start(): Promise<void> {
     this.kv.load();
     await this.server.start();
+    await this.metrics?.start(this.config.metricsPromExporterHost, this.config.metricsPromExporterPort);
     const interval = Math.max(1000, this.config.scanNotActiveBrokerInterval);
     this.scanTimer = setInterval(() => this.routes.scanNotActiveBroker(), interval);
     this.scanTimer.unref();
@@ -74,6 +82,7 @@ export class NamesrvController implements NamesrvContext {
   async shutdown(): Promise<void> {
     if (this.scanTimer) clearInterval(this.scanTimer);
     await this.server.close();
+    await this.metrics?.stop();
     await this.kv.flush();
     this.logger.info('name server stopped');
   }

@@ -64,6 +64,11 @@ export class RouteInfoManager {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Broker addresses whose registrations are current (metrics). */
+  get liveBrokerCount(): number {
+    return this.brokerLiveTable.size;
+  }
+
   registerBroker(b: RegisterBrokerInput): RegisterBrokerResult {
     let names = this.clusterAddrTable.get(b.clusterName);
     if (!names) this.clusterAddrTable.set(b.clusterName, (names = new Set()));

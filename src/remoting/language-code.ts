@@ -7,6 +7,7 @@ export type LanguageName = (typeof LANGUAGE_NAMES)[number];
 
 export const LanguageCode = {
   JAVA: 0,
+  CPP: 1,
   GO: 9,
   OTHER: 7,
 } as const;

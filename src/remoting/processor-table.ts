@@ -4,6 +4,8 @@ import { createResponse, type RemotingCommand } from './remoting-command';
 
 export interface RequestContext {
   conn: Connection;
+  /** performance.now() at dispatch, when the server has an observer (a held pull is timed from it). */
+  receivedAt?: number;
 }
 
 /** What a handler gives back: a response, or null (oneway, suspended, or already written by the handler). */

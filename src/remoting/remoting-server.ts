@@ -15,6 +15,16 @@ export interface RemotingServerOptions {
   host?: string;
   connection?: Partial<ConnectionOptions>;
   keepAlive?: KeepAliveOptions;
+  /** Told of every request once it is answered (metrics); absent, no clock is read per request. */
+  observer?: RequestObserver;
+}
+
+export interface RequestObserver {
+  /**
+   * `res` is the answer written, or null for a oneway request or one a handler keeps to answer later (a held pull);
+   * `startedAt` is performance.now() when the request was dispatched.
+   */
+  requestDone(req: RemotingCommand, res: RemotingCommand | null, startedAt: number, conn: Connection): void;
 }
 
 /**
@@ -74,36 +84,43 @@ export class RemotingServer {
   }
 
   private readonly dispatch = (conn: Connection, cmd: RemotingCommand): void => {
+    const startedAt = this.options.observer ? performance.now() : 0;
     const processor = this.table.lookup(cmd.code);
     if (!processor) {
       this.logger.debug('request code not supported', { remote: conn.remoteAddress, code: cmd.code });
-      if (!isOneway(cmd)) conn.send(requestCodeNotSupported(cmd));
+      this.answer(conn, cmd, requestCodeNotSupported(cmd), startedAt);
       return;
     }
     if (processor.rejectRequest?.(cmd)) {
-      if (!isOneway(cmd)) conn.send(createResponse(cmd, ResponseCode.SYSTEM_BUSY, SYSTEM_BUSY_REMARK));
+      this.answer(conn, cmd, createResponse(cmd, ResponseCode.SYSTEM_BUSY, SYSTEM_BUSY_REMARK), startedAt);
       return;
     }
-    const ctx: RequestContext = { conn };
+    const ctx: RequestContext = { conn, receivedAt: startedAt };
     conn.requestStarted();
     let result;
     try {
       result = processor.processRequest(ctx, cmd);
     } catch (err) {
-      this.finish(conn, cmd, null, err);
+      this.finish(conn, cmd, null, err, startedAt);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (res) => this.finish(conn, cmd, res, undefined),
-        (err: unknown) => this.finish(conn, cmd, null, err),
+        (res) => this.finish(conn, cmd, res, undefined, startedAt),
+        (err: unknown) => this.finish(conn, cmd, null, err, startedAt),
       );
     } else {
-      this.finish(conn, cmd, result, undefined);
+      this.finish(conn, cmd, result, undefined, startedAt);
     }
   };
 
-  private finish(conn: Connection, req: RemotingCommand, res: RemotingCommand | null, err: unknown): void {
+  private answer(conn: Connection, req: RemotingCommand, res: RemotingCommand | null, startedAt: number): void {
+    const oneway = isOneway(req);
+    if (res && !oneway) conn.send(res);
+    this.options.observer?.requestDone(req, oneway ? null : res, startedAt, conn);
+  }
+
+  private finish(conn: Connection, req: RemotingCommand, res: RemotingCommand | null, err: unknown, startedAt: number): void {
     conn.requestFinished();
     if (err !== undefined) {
       if (err instanceof ResponseError) {
@@ -114,7 +131,7 @@ export class RemotingServer {
         res = createResponse(req, ResponseCode.SYSTEM_ERROR, desc);
       }
     }
-    if (res && !isOneway(req)) conn.send(res);
+    this.answer(conn, req, res, startedAt);
   }
 
   async close(): Promise<void> {

@@ -95,6 +95,18 @@ export class ConsumeQueueStore {
     await fsp.rm(path.join(this.rootDir, topic), { recursive: true, force: true });
   }
 
+  /** Removes one queue's ConsumeQueue, and its topic when no queue is left. */
+  async deleteQueue(topic: string, queueId: number): Promise<void> {
+    const byId = this.table.get(topic);
+    const cq = byId?.get(queueId);
+    if (!byId || !cq) return;
+    byId.delete(queueId);
+    this.dirty.delete(cq);
+    await cq.close();
+    await fsp.rm(path.join(this.rootDir, topic, String(queueId)), { recursive: true, force: true });
+    if (byId.size === 0) await this.deleteTopic(topic);
+  }
+
   async close(): Promise<void> {
     await this.commitDirty();
     for (const cq of this.all()) await cq.close();

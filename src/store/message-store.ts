@@ -345,6 +345,11 @@ export class MessageStore {
     return this.commitLog.maxOffset;
   }
 
+  /** CommitLog bytes written but not yet flushed to disk. */
+  get flushBehindBytes(): number {
+    return Math.max(0, this.commitLog.maxOffset - this.commitLog.flushedOffset);
+  }
+
   /** Bytes written but not yet dispatched. */
   get dispatchBehindBytes(): number {
     return this.commitLog.maxOffset - this.commitLog.committedOffset;
@@ -586,6 +591,40 @@ export class MessageStore {
       await this.consumeQueues.deleteTopic(t);
       for (const key of [...this.commitLog.topicQueueTable.keys()]) if (key.startsWith(`${t}-`) && /^\d+$/.test(key.slice(t.length + 1))) this.commitLog.topicQueueTable.delete(key);
     }
+  }
+
+  /**
+   * CLEAN_UNUSED_TOPIC (Java: cleanUnusedTopic): drops the ConsumeQueues of topics the broker has no config for,
+   * but never the schedule topic's or the transaction op topic's. Returns the topics dropped.
+   */
+  async cleanUnusedTopics(configured: ReadonlySet<string>): Promise<string[]> {
+    const keep = new Set(['SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRANS_OP_HALF_TOPIC']);
+    const gone = [...this.consumeQueues.table.keys()].filter((t) => !configured.has(t) && !keep.has(t));
+    await this.deleteTopics(gone);
+    if (gone.length > 0) this.logger.info('ConsumeQueues of unused topics removed', { topics: gone });
+    return gone;
+  }
+
+  /**
+   * CLEAN_EXPIRED_CONSUMEQUEUE (Java: cleanExpiredConsumerQueue): drops every queue (the schedule topic's aside)
+   * whose newest unit points below the CommitLog's first offset, so none of its messages exists any more. Returns
+   * "topic-queueId" of each queue dropped.
+   */
+  async cleanExpiredConsumeQueues(): Promise<string[]> {
+    const minPhy = this.commitLog.minOffset;
+    const gone: string[] = [];
+    for (const [topic, byId] of [...this.consumeQueues.table]) {
+      if (topic === 'SCHEDULE_TOPIC_XXXX') continue;
+      for (const [queueId, cq] of [...byId]) {
+        const last = cq.maxPhysicOffset;
+        if (last < 0 || last >= minPhy) continue;
+        await this.consumeQueues.deleteQueue(topic, queueId);
+        this.commitLog.topicQueueTable.delete(`${topic}-${queueId}`);
+        gone.push(`${topic}-${queueId}`);
+      }
+    }
+    if (gone.length > 0) this.logger.info('expired ConsumeQueues removed', { queues: gone, commitLogMinOffset: minPhy });
+    return gone;
   }
 
   // ---- retention

@@ -13,6 +13,8 @@ export interface PullRequest {
   pullFromThisOffset: number;
   subscription: SubscriptionData | undefined;
   deadline: number;
+  /** performance.now() when the pull first arrived (rpc latency of the answer). */
+  receivedAt: number;
 }
 
 /**

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { formatProperties, parseProperties } from '../../common/java-properties';
 import { parseLenientJson } from '../../common/lenient-json';
 import { PERM_INHERIT, PERM_READ, PERM_WRITE, type TopicConfig } from '../../remoting/bodies/route-data';
@@ -12,6 +13,8 @@ import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import type { BrokerContext } from '../broker-context';
 import { toSubscriptionGroupConfig } from '../subscription-group-manager';
+import { callConsumer, getConsumerStatus, resetOffset } from '../client/broker-to-client';
+import { decodeMessageId } from '../../store/message-id';
 import { isSystemTopic, TopicValidator, validateTopic } from '../topic-validator';
 
 const json = (req: RemotingCommand, body: string | object, ext?: Record<string, string>): RemotingCommand => {
@@ -109,8 +112,30 @@ export class AdminBrokerProcessor implements RequestProcessor {
       case RequestCode.UNLOCK_BATCH_MQ:
         return this.unlockBatch(req);
       case RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE:
+        return b.store.cleanExpiredConsumeQueues().then(() => createResponse(req, ResponseCode.SUCCESS));
       case RequestCode.CLEAN_UNUSED_TOPIC:
-        return createResponse(req, ResponseCode.SUCCESS);
+        return b.store.cleanUnusedTopics(new Set(b.topics.table.keys())).then(() => createResponse(req, ResponseCode.SUCCESS));
+      case RequestCode.GET_CONSUMER_RUNNING_INFO:
+        return callConsumer(b, req, requiredString(ext, 'consumerGroup'), requiredString(ext, 'clientId'), { ...ext });
+      case RequestCode.CONSUME_MESSAGE_DIRECTLY:
+        return this.consumeMessageDirectly(req);
+      case RequestCode.INVOKE_BROKER_TO_RESET_OFFSET:
+        return resetOffset(b, req, requiredString(ext, 'topic'), requiredString(ext, 'group'), requiredLong(ext, 'timestamp'), optionalBool(ext, 'isForce') ?? false);
+      case RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS:
+        return getConsumerStatus(b, req, requiredString(ext, 'topic'), requiredString(ext, 'group'), optionalString(ext, 'clientAddr'));
+      case RequestCode.VIEW_BROKER_STATS_DATA: {
+        const name = requiredString(ext, 'statsName');
+        const key = requiredString(ext, 'statsKey');
+        const data = b.statsItems.statsData(name, key);
+        if (!data) return createResponse(req, ResponseCode.SYSTEM_ERROR, `The stats <${name}> <${key}> not exist`);
+        return json(req, data);
+      }
+      case RequestCode.GET_BROKER_CONSUME_STATS:
+        return this.brokerConsumeStats(req);
+      case RequestCode.QUERY_CONSUME_QUEUE:
+        return this.queryConsumeQueue(req);
+      case RequestCode.GET_ALL_PRODUCER_INFO:
+        return json(req, { data: Object.fromEntries([...b.producers.groups].map(([g, m]) => [g, [...m.values()].map(producerInfoJson)])) });
       case RequestCode.DELETE_EXPIRED_COMMITLOG:
         return b.store.cleanFiles(true).then(() => createResponse(req, ResponseCode.SUCCESS));
       default:
@@ -234,16 +259,33 @@ export class AdminBrokerProcessor implements RequestProcessor {
       msgGetTotalTodayMorning: String(s.getTotalTodayMorning),
       msgGetTotalTodayNow: String(s.getTotal),
       putTps: s.tps('put'),
+      getFoundTps: s.tps('found'),
+      getMissTps: s.tps('miss'),
+      getTotalTps: s.tps('pulls'),
+      // 4.9.x spells it with one r (clusterList reads it and fails without it); 5.x with two.
+      getTransferedTps: s.tps('get'),
       getTransferredTps: s.tps('get'),
+      putMessageTimesTotal: String(s.putTotal),
+      putMessageSizeTotal: String(s.putSizeTotal),
+      putMessageFailedTimes: String(s.putFailedTimes),
+      putMessageAverageSize: String(s.putTotal > 0 ? s.putSizeTotal / s.putTotal : 0),
+      // One event loop, no thread-pool queues: nothing ever waits in one.
       sendThreadPoolQueueSize: '0',
       sendThreadPoolQueueCapacity: String(b.config.sendThreadPoolQueueCapacity),
       pullThreadPoolQueueSize: '0',
       pullThreadPoolQueueCapacity: String(b.config.pullThreadPoolQueueCapacity),
+      queryThreadPoolQueueSize: '0',
+      queryThreadPoolQueueCapacity: String(b.config.queryThreadPoolQueueCapacity),
+      EndTransactionQueueSize: '0',
+      EndTransactionThreadPoolQueueCapacity: String(b.config.endTransactionPoolQueueCapacity),
       sendThreadPoolQueueHeadWaitTimeMills: '0',
       pullThreadPoolQueueHeadWaitTimeMills: '0',
+      queryThreadPoolQueueHeadWaitTimeMills: '0',
       pageCacheLockTimeMills: '0',
       earliestMessageTimeStamp: String(await b.store.earliestStoreTime()),
       commitLogDiskRatio: String(ratio),
+      consumeQueueDiskRatio: String(ratio),
+      commitLogDirCapacity: dirCapacity(b.storeConfig.storePathRootDir),
       commitLogMinOffset: String(b.store.minPhyOffset),
       commitLogMaxOffset: String(b.store.maxPhyOffset),
       dispatchBehindBytes: String(b.store.dispatchBehindBytes),
@@ -251,7 +293,7 @@ export class AdminBrokerProcessor implements RequestProcessor {
       runtime: `[ ${days} days, ${hours} hours, ${minutes} minutes, ${seconds} seconds ]`,
       startAcceptSendRequestTimeStamp: String(b.config.startAcceptSendRequestTimeStamp),
       remainTransientStoreBufferNumbs: '0',
-      remainHowManyDataToFlush: `${((b.store.maxPhyOffset - b.store.commitLog.flushedOffset) / 1024 / 1024).toFixed(2)} MB`,
+      remainHowManyDataToFlush: humanReadableBytes(b.store.flushBehindBytes),
       timerReadBehind: '0',
       timerOffsetBehind: '0',
       timerCongestNum: '0',
@@ -281,9 +323,11 @@ export class AdminBrokerProcessor implements RequestProcessor {
     const onlyTopic = optionalString(req.extFields, 'topic');
     const topics = onlyTopic ? [onlyTopic] : [...new Set([...b.offsets.topicsOfGroup(group), ...(b.consumers.get(group) ? [...b.consumers.get(group)!.subscriptions.keys()] : [])])];
     const entries: Array<[MessageQueue, string]> = [];
+    let consumeTps = 0;
     for (const topic of topics) {
       const tc = b.topics.get(topic);
       if (!tc) continue;
+      consumeTps += b.statsItems.minuteTps('GROUP_GET_NUMS', `${topic}@${group}`);
       if (!onlyTopic && b.consumers.get(group) && !b.consumers.get(group)!.subscriptions.has(topic) && b.offsets.queryOffset(group, topic, 0) < 0) continue;
       for (let q = 0; q < tc.readQueueNums; q++) {
         const brokerOffset = Math.max(0, b.store.maxOffsetInQueue(topic, q));
@@ -293,7 +337,89 @@ export class AdminBrokerProcessor implements RequestProcessor {
         entries.push([{ topic, brokerName: b.config.brokerName, queueId: q }, `{"brokerOffset":${brokerOffset},"consumerOffset":${consumerOffset},"lastTimestamp":${last},"pullOffset":${pullOffset}}`]);
       }
     }
-    return json(req, `{"consumeTps":0.0,"offsetTable":${mqKeyedMapJson(entries)}}`);
+    return json(req, `{"consumeTps":${javaDouble(consumeTps)},"offsetTable":${mqKeyedMapJson(entries)}}`);
+  }
+
+  /** CONSUME_MESSAGE_DIRECTLY: the stored record named by an offset message id goes to one client to consume. */
+  private async consumeMessageDirectly(req: RemotingCommand): Promise<RemotingCommand> {
+    const ext = req.extFields;
+    const group = requiredString(ext, 'consumerGroup');
+    const clientId = optionalString(ext, 'clientId') ?? '';
+    const msgId = requiredString(ext, 'msgId');
+    let offset: number;
+    try {
+      offset = decodeMessageId(msgId).commitLogOffset;
+    } catch (err) {
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, `bad msgId ${msgId}: ${(err as Error).message}`);
+    }
+    const record = await this.b.store.selectOneMessageByOffset(offset);
+    if (!record) return createResponse(req, ResponseCode.SYSTEM_ERROR, `can not find message by the offset, ${offset}`);
+    return callConsumer(this.b, req, group, clientId, { ...ext, brokerName: this.b.config.brokerName }, record);
+  }
+
+  /**
+   * GET_BROKER_CONSUME_STATS (Java: fetchAllConsumeStatsInBroker): every subscription group's committed topics, per
+   * write queue, with the group's pull rate over the last minute.
+   */
+  private async brokerConsumeStats(req: RemotingCommand): Promise<RemotingCommand> {
+    const b = this.b;
+    const isOrder = optionalBool(req.extFields, 'isOrder') ?? false;
+    const groups: string[] = [];
+    let totalDiff = 0;
+    for (const group of b.groups.table.keys()) {
+      const stats: string[] = [];
+      const online = b.consumers.get(group);
+      for (const topic of b.offsets.topicsOfGroup(group)) {
+        const tc = b.topics.get(topic);
+        if (!tc || (isOrder && !tc.order)) continue;
+        if (online && online.subscriptions.size > 0 && !online.subscriptions.has(topic)) continue;
+        const entries: Array<[MessageQueue, string]> = [];
+        for (let q = 0; q < tc.writeQueueNums; q++) {
+          const brokerOffset = Math.max(0, b.store.maxOffsetInQueue(topic, q));
+          const consumerOffset = Math.max(0, b.offsets.queryOffset(group, topic, q));
+          const last = consumerOffset > 0 ? Math.max(0, await b.store.messageStoreTimestamp(topic, q, consumerOffset - 1)) : 0;
+          totalDiff += brokerOffset - consumerOffset;
+          entries.push([{ topic, brokerName: b.config.brokerName, queueId: q }, `{"brokerOffset":${brokerOffset},"consumerOffset":${consumerOffset},"lastTimestamp":${last}}`]);
+        }
+        const tps = b.statsItems.minuteTps('GROUP_GET_NUMS', `${topic}@${group}`);
+        stats.push(`{"consumeTps":${javaDouble(tps)},"offsetTable":${mqKeyedMapJson(entries)}}`);
+      }
+      groups.push(`{${JSON.stringify(group)}:[${stats.join(',')}]}`);
+    }
+    return json(req, `{"brokerAddr":${JSON.stringify(b.brokerAddr)},"consumeStatsList":[${groups.join(',')}],"totalDiff":${totalDiff}}`);
+  }
+
+  /** QUERY_CONSUME_QUEUE (Java: queryConsumeQueue): raw ConsumeQueue units from an index, for mqadmin queryCq. */
+  private async queryConsumeQueue(req: RemotingCommand): Promise<RemotingCommand> {
+    const b = this.b;
+    const ext = req.extFields;
+    const topic = requiredString(ext, 'topic');
+    const queueId = requiredInt(ext, 'queueId');
+    const index = requiredLong(ext, 'index');
+    const count = requiredInt(ext, 'count');
+    const group = optionalString(ext, 'consumerGroup');
+    const cq = b.store.consumeQueues.find(topic, queueId);
+    if (!cq) return createResponse(req, ResponseCode.SYSTEM_ERROR, `${queueId}@${topic} is not exist!`);
+    const body: Record<string, unknown> = { maxQueueIndex: cq.maxOffsetInQueue, minQueueIndex: cq.minOffsetInQueue };
+    if (group !== undefined) {
+      const sub = b.consumers.get(group)?.subscriptions.get(topic);
+      if (!sub) body.filterData = `${group}@${topic} is not online!`;
+      else {
+        body.subscriptionData = subscriptionDataJson(sub);
+        body.filterData = 'null';
+      }
+    }
+    if (index < cq.minOffsetInQueue || index >= cq.maxOffsetInQueue) {
+      return createResponse(req, ResponseCode.SUCCESS, `Index ${index} of ${queueId}@${topic} is not exist!`);
+    }
+    const units: Array<Record<string, unknown>> = [];
+    for (let i = index; i < cq.maxOffsetInQueue && units.length < count; i++) {
+      const u = await cq.getUnit(i);
+      if (!u) break;
+      units.push({ eval: false, physicOffset: u[0], physicSize: u[1], tagsCode: u[2] });
+    }
+    body.queueData = units;
+    return json(req, body);
   }
 
   private async updateBrokerConfig(req: RemotingCommand): Promise<RemotingCommand> {
@@ -304,6 +430,34 @@ export class AdminBrokerProcessor implements RequestProcessor {
     await this.b.updateConfig(props, 'UPDATE_BROKER_CONFIG');
     return createResponse(req, ResponseCode.SUCCESS);
   }
+}
+
+/** A double as fastjson writes one: always with a fraction (0.0, 12.5). */
+function javaDouble(v: number): string {
+  if (!Number.isFinite(v)) return 'null';
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/** Java MixAll.humanReadableByteCount(bytes, false): "512 B", "1.5 KiB", "3.0 MiB". */
+export function humanReadableBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const exp = Math.min(6, Math.floor(Math.log(bytes) / Math.log(1024)));
+  return `${(bytes / 1024 ** exp).toFixed(1)} ${'KMGTPE'[exp - 1]}iB`;
+}
+
+/** Java: "Total : <h>, Free : <h>." of the store's file system. */
+function dirCapacity(dir: string): string {
+  try {
+    const s = fs.statfsSync(dir);
+    return `Total : ${humanReadableBytes(s.blocks * s.bsize)}, Free : ${humanReadableBytes(s.bavail * s.bsize)}.`;
+  } catch {
+    return 'Total : 0 B, Free : 0 B.';
+  }
+}
+
+/** Java ProducerInfo: remoteIP is the channel's address as Java prints it, with a leading "/". */
+function producerInfoJson(c: { conn: { remoteAddress: string }; clientId: string; language: number; version: number; lastUpdateTimestamp: number }): Record<string, unknown> {
+  return { clientId: c.clientId, language: LANGUAGE_NAMES[c.language] ?? 'OTHER', lastUpdateTimestamp: c.lastUpdateTimestamp, remoteIP: `/${c.conn.remoteAddress}`, version: c.version };
 }
 
 function connectionJson(c: { conn: { remoteAddress: string }; clientId: string; language: number; version: number }): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { RequestContext, RequestProcessor } from '../../remoting/processor-
 import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import { MessageSysFlag } from '../../store/message-sys-flag';
+import { MessageConst } from '../../store/message-properties';
 import { PutMessageStatus } from '../../store/put-message-result';
 import type { BrokerContext } from '../broker-context';
 import { putMessage } from '../message-put';
@@ -49,6 +50,7 @@ export class EndTransactionProcessor implements RequestProcessor {
       if (r.status !== PutMessageStatus.PUT_OK) return createResponse(req, ResponseCode.SYSTEM_ERROR, `commit failed: ${r.status}`);
     }
     await this.tx.writeOp(half);
+    this.b.metrics?.recordEndTransaction(commitOrRollback === MessageSysFlag.TRANSACTION_COMMIT_TYPE, half.properties.get(MessageConst.REAL_TOPIC) ?? half.topic);
     return createResponse(req, ResponseCode.SUCCESS);
   }
 }

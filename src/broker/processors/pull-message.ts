@@ -44,9 +44,10 @@ export class PullMessageProcessor implements RequestProcessor {
 
   /** Runs a parked pull again; its answer (whatever it is now) goes to its own connection. */
   readonly rerun = (p: PullRequest): void => {
-    this.pull({ conn: p.conn }, p.cmd, false).then(
+    this.pull({ conn: p.conn, receivedAt: p.receivedAt }, p.cmd, false).then(
       (res) => {
         if (res && p.conn.isOpen) p.conn.send(res);
+        if (res) this.b.metrics?.requestDone(p.cmd, res, p.receivedAt, p.conn, true);
       },
       (err: unknown) => this.b.logger.error('held pull failed', { topic: p.topic, queueId: p.queueId, error: (err as Error).message }),
     );
@@ -146,9 +147,16 @@ export class PullMessageProcessor implements RequestProcessor {
     if (brokerAllowSuspend && hasCommitOffset && b.storeConfig.brokerRole !== 'SLAVE') {
       b.offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
     }
+    // Java records where every pull got to, found or not (the consumer lag gauges read it).
+    b.offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
+    if (r.status === GetMessageStatus.FOUND) b.stats.getFoundTimes++;
+    else b.stats.getMissTimes++;
     if (res.code === ResponseCode.SUCCESS) {
-      b.offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, r.nextBeginOffset);
       b.stats.getTotal += r.messages.length;
+      b.metrics?.recordGet(h.topic, h.consumerGroup, r.messages.length, r.bufferTotalSize);
+      const statsKey = `${h.topic}@${h.consumerGroup}`;
+      b.statsItems.set('GROUP_GET_NUMS').add(statsKey, r.messages.length);
+      b.statsItems.set('GROUP_GET_SIZE').add(statsKey, r.bufferTotalSize);
       res.bodyParts = r.messages;
       return res;
     }
@@ -162,6 +170,7 @@ export class PullMessageProcessor implements RequestProcessor {
         pullFromThisOffset: h.queueOffset,
         subscription: sub,
         deadline: Date.now() + timeout,
+        receivedAt: ctx.receivedAt ?? performance.now(),
       });
       return null;
     }

@@ -11,6 +11,7 @@ import { PutMessageStatus, type PutMessageResult } from '../../store/put-message
 import { encodeSocketAddress, splitHostPort } from '../../store/socket-address';
 import type { BrokerContext } from '../broker-context';
 import { innerFromStored, putMessage } from '../message-put';
+import { messageTypeOf } from '../broker-metrics';
 import { dlqTopic, isNotAllowedSendTopic, isRetryTopic, retryTopic, validateTopic } from '../topic-validator';
 import { optionalInt, requiredLong, requiredString } from '../../remoting/headers/header-fields';
 
@@ -112,6 +113,7 @@ export class SendMessageProcessor implements RequestProcessor {
         props.set(MessageConst.DELAY, '-1');
         propertiesString = appendProperty(propertiesString, MessageConst.DELAY, '-1');
         b.logger.info('message moved to the dead letter queue', { group, reconsumeTimes, max });
+        b.metrics?.recordDlq(h.producerGroup, h.topic);
       }
     }
     // The broker names its cluster in every message it stores, and gives one without a unique key a key (5.x).
@@ -155,6 +157,13 @@ export class SendMessageProcessor implements RequestProcessor {
         result = await putMessage(b, inner, props, wait);
       }
     }
+    const a = result.appendResult;
+    if (!isSendOk(result.status)) b.stats.putFailedTimes++;
+    else if (a) {
+      b.statsItems.set('TOPIC_PUT_NUMS').add(topic, a.msgNum);
+      b.statsItems.set('TOPIC_PUT_SIZE').add(topic, a.wroteBytes);
+      b.metrics?.recordPut(topic, messageTypeOf(props), a.msgNum, a.wroteBytes);
+    }
     if (isOneway(req)) return null;
     return this.putResultToResponse(req, result, queueId, props.get(MessageConst.UNIQ_KEY));
   }
@@ -191,6 +200,7 @@ export class SendMessageProcessor implements RequestProcessor {
       b.topics.createTopicIfAbsent(topic, 1, 6);
       props.set(MessageConst.DELAY, '0');
       b.logger.info('message sent to the dead letter queue', { group, msgId: m.msgId, reconsumeTimes: m.reconsumeTimes, maxReconsumeTimes });
+      b.metrics?.recordDlq(group, m.properties.get(MessageConst.RETRY_TOPIC) ?? m.topic);
     } else {
       if (delayLevel === 0) delayLevel = 3 + m.reconsumeTimes;
       props.set(MessageConst.DELAY, String(delayLevel));
@@ -241,11 +251,24 @@ export class SendMessageProcessor implements RequestProcessor {
     }
     const a = r.appendResult;
     if (!a) return this.response(req, code, remark);
-    if (code === ResponseCode.SUCCESS) this.b.stats.putTotal += a.msgNum;
+    if (code === ResponseCode.SUCCESS) {
+      this.b.stats.putTotal += a.msgNum;
+      this.b.stats.putSizeTotal += a.wroteBytes;
+    }
     const ext: Record<string, string> = { msgId: a.msgId, queueId: String(queueId), queueOffset: String(a.logicsOffset) };
     if (uniqKey !== undefined && req.version >= MQVersion.V5_0_0) ext.transactionId = uniqKey;
     return this.response(req, code, remark, ext);
   }
+}
+
+/** The put results Java's send processor answers as sent (sendOK), which its metrics count. */
+function isSendOk(status: PutMessageStatus): boolean {
+  return (
+    status === PutMessageStatus.PUT_OK ||
+    status === PutMessageStatus.FLUSH_DISK_TIMEOUT ||
+    status === PutMessageStatus.FLUSH_SLAVE_TIMEOUT ||
+    status === PutMessageStatus.SLAVE_NOT_AVAILABLE
+  );
 }
 
 /**
