@@ -5,15 +5,17 @@ import * as assert from 'uvu/assert';
 
 /**
  * Imports run one way (STYLE.md): common imports nothing else of ours; remoting and store import only common;
- * namesrv imports remoting and common; broker imports remoting, store and common. cli.ts may import anything.
+ * metrics (the Prometheus exporter and request timing) imports remoting and common; namesrv imports remoting,
+ * metrics and common; broker imports remoting, store, metrics and common. cli.ts and ops/ may import anything.
  */
 const SRC = path.resolve(__dirname, '..', 'src');
 const allowed: Record<string, string[]> = {
   common: ['common'],
   remoting: ['remoting', 'common'],
   store: ['store', 'common'],
-  namesrv: ['namesrv', 'remoting', 'common'],
-  broker: ['broker', 'remoting', 'store', 'common'],
+  metrics: ['metrics', 'remoting', 'common'],
+  namesrv: ['namesrv', 'remoting', 'metrics', 'common'],
+  broker: ['broker', 'remoting', 'store', 'metrics', 'common'],
 };
 
 function walk(dir: string): string[] {

@@ -123,10 +123,16 @@ function buildBase() {
     execFileSync('cp', ['-a', npmDir, path.join(dir, 'usr/lib/node_modules/npm')]);
     fs.symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', path.join(dir, 'usr/bin/npm'));
     fs.symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', path.join(dir, 'usr/bin/npx'));
+    // This machine reaches registries through a TLS-inspecting egress proxy whose CA it trusts; the images must too
+    // (npm in the build, Maven and apt in the harness). Its extra CAs go where update-ca-certificates finds them,
+    // the bundle is taken as it is, and Node is pointed at it as here.
+    const extraCas = '/usr/local/share/ca-certificates';
+    if (fs.existsSync(extraCas)) execFileSync('cp', ['-a', `${extraCas}/.`, path.join(dir, 'usr/local/share/ca-certificates/')]);
+    if (fs.existsSync('/etc/ssl/certs/ca-certificates.crt')) fs.copyFileSync('/etc/ssl/certs/ca-certificates.crt', path.join(dir, 'etc/ssl/certs/ca-certificates.crt'));
     fs.rmSync(path.join(dir, 'var/cache/apt/archives'), { recursive: true, force: true });
     fs.mkdirSync(path.join(dir, 'var/cache/apt/archives/partial'), { recursive: true });
     log(`importing ${BASE_IMAGE} (node ${process.version})`);
-    const tar = spawnSync('sh', ['-c', `tar -C '${dir}' -c . | podman ${PODMAN_GLOBAL.join(' ')} import --change 'CMD ["/bin/bash"]' - ${BASE_IMAGE}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const tar = spawnSync('sh', ['-c', `tar -C '${dir}' -c . | podman ${PODMAN_GLOBAL.join(' ')} import --change 'CMD ["/bin/bash"]' --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' - ${BASE_IMAGE}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (tar.status !== 0) process.stdout.write(`${tar.stdout}${tar.stderr}\n`);
     return tar.status === 0;
   } finally {
@@ -206,7 +212,7 @@ async function main() {
   const ports = Object.keys(cfg.ExposedPorts ?? {}).sort();
   check('image exposes 9876, 10909 and 10911', ['10909/tcp', '10911/tcp', '9876/tcp'].every((p) => ports.includes(p)), ports.join(' '));
   check('image declares the store volume', Object.keys(cfg.Volumes ?? {}).includes('/home/tsmq/store'), Object.keys(cfg.Volumes ?? {}).join(' '));
-  check('image has a health check', Array.isArray(img?.HealthCheck?.Test ?? cfg.Healthcheck?.Test), JSON.stringify(img?.HealthCheck ?? cfg.Healthcheck));
+  check('image has a health check', Array.isArray((img?.Healthcheck ?? cfg.Healthcheck)?.Test), JSON.stringify(img?.Healthcheck ?? cfg.Healthcheck));
   check('image entrypoint chooses the role', JSON.stringify(cfg.Entrypoint) === '["tsmq-entrypoint"]' && JSON.stringify(cfg.Cmd) === '["broker"]', `${JSON.stringify(cfg.Entrypoint)} ${JSON.stringify(cfg.Cmd)}`);
   log(`image size ${((img?.Size ?? 0) / 1e6).toFixed(0)} MB (base ${((inspect(BASE_IMAGE)?.Size ?? 0) / 1e6).toFixed(0)} MB)`);
   if (!check('compat harness image builds (docker/compat-harness.Dockerfile)', build('docker/compat-harness.Dockerfile', HARNESS_IMAGE))) return;

@@ -30,6 +30,7 @@ export class RpcLatency implements RequestObserver {
     this.family
       .cell(key, () => {
         const labels: Labels = { protocol_type: 'remoting', request_code: codeLabel(requestCodeName(req.code), req.code), result: RESULTS[resultIndex]! };
+        // Java labels a oneway request with the response its handler made, as if it had been written.
         if (res) {
           labels.response_code = codeLabel(responseCodeName(resCode), resCode);
           labels.is_long_polling = String(longPolling);

@@ -21,7 +21,8 @@ export interface RemotingServerOptions {
 
 export interface RequestObserver {
   /**
-   * `res` is the answer written, or null for a oneway request or one a handler keeps to answer later (a held pull);
+   * `res` is the answer written (for a oneway request, the one a handler made and nobody is sent), or null when there
+   * is none: a oneway handler that made none, or a request a handler keeps to answer later (a held pull);
    * `startedAt` is performance.now() when the request was dispatched.
    */
   requestDone(req: RemotingCommand, res: RemotingCommand | null, startedAt: number, conn: Connection): void;
@@ -115,9 +116,8 @@ export class RemotingServer {
   };
 
   private answer(conn: Connection, req: RemotingCommand, res: RemotingCommand | null, startedAt: number): void {
-    const oneway = isOneway(req);
-    if (res && !oneway) conn.send(res);
-    this.options.observer?.requestDone(req, oneway ? null : res, startedAt, conn);
+    if (res && !isOneway(req)) conn.send(res);
+    this.options.observer?.requestDone(req, res, startedAt, conn);
   }
 
   private finish(conn: Connection, req: RemotingCommand, res: RemotingCommand | null, err: unknown, startedAt: number): void {

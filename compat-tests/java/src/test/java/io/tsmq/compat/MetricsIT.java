@@ -164,6 +164,9 @@ class MetricsIT {
         assertTrue(s.value("rocketmq_consumer_connections", Map.of("consumer_group", group)) >= 1, "consumer connections of G\n" + s.lines("rocketmq_consumer_connections"));
         assertTrue(s.sum("rocketmq_storage_size_bytes", Map.of()) > 0, "storage size");
         assertEquals(6, s.sum("rocketmq_broker_permission", Map.of()), "broker permission");
+        System.out.printf("[compat] MetricsIT: %d samples scraped from %s broker; for example:%n%s%s%s", s.samples.size(),
+            BrokerUnderTest.IMPL, s.lines("rocketmq_messages_in_total"), s.lines("rocketmq_consumer_lag_messages"),
+            s.lines("rocketmq_rpc_latency_milliseconds_count"));
     }
 
     static Map<String, String> with(Map<String, String> m, String k, String v) {
