@@ -45,14 +45,14 @@ function runUntilSignalled(name: string, stop: () => Promise<void>): void {
 
 async function startNamesrv(argv: Record<string, unknown>): Promise<void> {
   configureLogging({ level: argv.logLevel as string | undefined, file: argv.logFile as string | undefined });
-  const { config, unknown } = loadNamesrvConfig({ configFile: argv.configFile as string | undefined, overrides: configOverrides(argv) });
+  const { config, metrics, unknown } = loadNamesrvConfig({ configFile: argv.configFile as string | undefined, overrides: configOverrides(argv) });
   const logger = getLogger('namesrv');
   if (unknown.length > 0) logger.warn('unknown config keys ignored', { file: argv.configFile, keys: unknown });
   if (argv.printConfigItem) {
     process.stdout.write(Object.entries(config).map(([k, v]) => `${k}=${String(v)}`).join('\n') + '\n');
     return;
   }
-  const namesrv = new NamesrvController(config);
+  const namesrv = new NamesrvController(config, metrics);
   await namesrv.start();
   runUntilSignalled('namesrv', () => namesrv.shutdown());
 }

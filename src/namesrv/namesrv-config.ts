@@ -56,11 +56,17 @@ export function defaultNamesrvConfig() {
     enableShutdownGracefully: false,
     shutdownWaitTimeSeconds: 30,
     useEpollNativeSelector: false,
-    /**
-     * tsmq: Java's name server has no metrics. PROM serves the name server's request latency, connections, brokers
-     * and topics at http://metricsPromExporterHost:metricsPromExporterPort/metrics (docs/metrics.md); 5558 so that a
-     * broker on the same host keeps Java's 5557.
-     */
+  };
+}
+
+/**
+ * tsmq's name server metrics keys. Java's name server has no metrics, so these are kept apart from NamesrvConfig:
+ * GET_NAMESRV_CONFIG reports exactly Java's keys. PROM serves request latency, connections, brokers and topics at
+ * http://metricsPromExporterHost:metricsPromExporterPort/metrics (docs/metrics.md); 5558 so that a broker on the same
+ * host keeps Java's 5557.
+ */
+export function defaultNamesrvMetricsConfig() {
+  return {
     metricsExporterType: 'DISABLE',
     metricsPromExporterHost: '0.0.0.0',
     metricsPromExporterPort: 5558,
@@ -68,12 +74,20 @@ export function defaultNamesrvConfig() {
   };
 }
 
+export type NamesrvMetricsConfig = ReturnType<typeof defaultNamesrvMetricsConfig>;
+
 export type NamesrvConfig = ReturnType<typeof defaultNamesrvConfig>;
 
 /** Builds the name server config: defaults, then the -c file, then command-line flags. */
-export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<string, string> }): { config: NamesrvConfig; unknown: string[] } {
+export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<string, string> }): { config: NamesrvConfig; metrics: NamesrvMetricsConfig; unknown: string[] } {
   const config = defaultNamesrvConfig();
+  const metrics = defaultNamesrvMetricsConfig();
   let unknown: string[] = [];
+  const apply = (props: Map<string, string>, source: string): string[] => {
+    const a = applyProperties(config, props, source);
+    const b = applyProperties(metrics, props, source);
+    return a.filter((k) => b.includes(k));
+  };
   if (opts.configFile) {
     let text: string;
     try {
@@ -81,8 +95,8 @@ export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<st
     } catch (err) {
       throw new ConfigError(`cannot read config file ${opts.configFile}: ${(err as Error).message}`);
     }
-    unknown = applyProperties(config, parseProperties(text), opts.configFile);
+    unknown = apply(parseProperties(text), opts.configFile);
   }
-  applyProperties(config, opts.overrides, 'the command line');
-  return { config, unknown };
+  apply(opts.overrides, 'the command line');
+  return { config, metrics, unknown };
 }

@@ -13,7 +13,7 @@ export class NamesrvMetrics {
   private readonly exporter: PrometheusExporter;
 
   constructor(ns: NamesrvController, logger: Logger) {
-    const common: Labels = { node_type: 'nameserver', node_id: `${ns.config.bindAddress}:${ns.config.listenPort}`, ...parseMetricsLabel(ns.config.metricsLabel, logger) };
+    const common: Labels = { node_type: 'nameserver', node_id: `${ns.config.bindAddress}:${ns.config.listenPort}`, ...parseMetricsLabel(ns.metricsConfig.metricsLabel, logger) };
     this.exporter = new PrometheusExporter(logger, common, [
       this.rpc.family,
       new GaugeFamily('tsmq_connections', 'Open connections (brokers, clients, tools).', () => [{ labels: {}, value: ns.server.connections.size }]),

@@ -6,7 +6,7 @@ import { ProcessorTable } from '../remoting/processor-table';
 import { RemotingServer } from '../remoting/remoting-server';
 import { RequestCode } from '../remoting/request-code';
 import { KVConfigManager } from './kv-config-manager';
-import type { NamesrvConfig } from './namesrv-config';
+import { defaultNamesrvMetricsConfig, type NamesrvConfig, type NamesrvMetricsConfig } from './namesrv-config';
 import type { NamesrvContext } from './namesrv-context';
 import { ClientRequestProcessor } from './processors/client';
 import { DefaultRequestProcessor } from './processors/default';
@@ -26,11 +26,14 @@ export class NamesrvController implements NamesrvContext {
   private scanTimer: NodeJS.Timeout | undefined;
   readonly metrics: NamesrvMetrics | undefined;
 
-  constructor(readonly config: NamesrvConfig) {
+  constructor(
+    readonly config: NamesrvConfig,
+    readonly metricsConfig: NamesrvMetricsConfig = defaultNamesrvMetricsConfig(),
+  ) {
     this.logger = getLogger('namesrv');
     this.routes = new RouteInfoManager(this.logger);
     this.kv = new KVConfigManager(config.kvConfigPath, this.logger);
-    const exporterType = parseExporterType(config.metricsExporterType, 'the name server config');
+    const exporterType = parseExporterType(metricsConfig.metricsExporterType, 'the name server config');
     if (exporterType === 'PROM') this.metrics = new NamesrvMetrics(this, getLogger('metrics'));
     else if (exporterType !== 'DISABLE') this.logger.warn('metricsExporterType not served by tsmq: only PROM is; metrics are off', { metricsExporterType: exporterType });
     const table = new ProcessorTable();
@@ -53,7 +56,7 @@ export class NamesrvController implements NamesrvContext {
   async start(): Promise<void> {
     this.kv.load();
     await this.server.start();
-    await this.metrics?.start(this.config.metricsPromExporterHost, this.config.metricsPromExporterPort);
+    await this.metrics?.start(this.metricsConfig.metricsPromExporterHost, this.metricsConfig.metricsPromExporterPort);
     const interval = Math.max(1000, this.config.scanNotActiveBrokerInterval);
     this.scanTimer = setInterval(() => this.routes.scanNotActiveBroker(), interval);
     this.scanTimer.unref();

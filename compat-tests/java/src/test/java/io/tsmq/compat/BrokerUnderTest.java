@@ -37,6 +37,7 @@ public final class BrokerUnderTest {
      */
     static final Map<String, String> DEFAULT_CONF = Map.of("waitTimeMillsInSendQueue", "1000");
 
+    private final String impl;
     private final String brokerName;
     private final String namesrvAddr;
     private final Map<String, String> extraConf;
@@ -46,19 +47,25 @@ public final class BrokerUnderTest {
     private ManagedProcess process;
     private int starts;
 
-    private BrokerUnderTest(String brokerName, String namesrvAddr, Map<String, String> extraConf) {
+    private BrokerUnderTest(String impl, String brokerName, String namesrvAddr, Map<String, String> extraConf) {
+        this.impl = impl;
         this.brokerName = brokerName;
         this.namesrvAddr = namesrvAddr;
         this.extraConf = new LinkedHashMap<>(DEFAULT_CONF);
         this.extraConf.putAll(extraConf);
         this.port = Peers.freeBrokerPort();
-        this.dir = Peers.newDir("broker-" + IMPL);
+        this.dir = Peers.newDir("broker-" + impl);
         this.admin = Peers.admin(namesrvAddr);
     }
 
     /** Starts the broker under test, registered with {@code namesrvAddr}; returns once it is ready. */
     public static BrokerUnderTest start(String brokerName, String namesrvAddr, Map<String, String> extraConf) {
-        BrokerUnderTest b = new BrokerUnderTest(brokerName, namesrvAddr, extraConf);
+        return start(IMPL, brokerName, namesrvAddr, extraConf);
+    }
+
+    /** A broker of the given implementation (tsmq or java), whatever {@code broker.impl} says: for side-by-side tests. */
+    public static BrokerUnderTest start(String impl, String brokerName, String namesrvAddr, Map<String, String> extraConf) {
+        BrokerUnderTest b = new BrokerUnderTest(impl, brokerName, namesrvAddr, extraConf);
         b.startProcess();
         return b;
     }
@@ -97,7 +104,7 @@ public final class BrokerUnderTest {
             throw new UncheckedIOException(e);
         }
         long t0 = System.nanoTime();
-        if ("tsmq".equals(IMPL)) {
+        if ("tsmq".equals(impl)) {
             Path cli = Peers.HOME.resolve("dist/cli.js");
             if (!Files.exists(cli)) {
                 throw new IllegalStateException("tsmq is not built: " + cli + " missing (run `npm run build`)");
@@ -120,7 +127,7 @@ public final class BrokerUnderTest {
             process = ManagedProcess.start("broker", "tsmq broker", cmd, dir, port, Map.of(), logName);
             Peers.track(process);
             process.awaitPort(port, Duration.ofSeconds(60));
-        } else if ("java".equals(IMPL)) {
+        } else if ("java".equals(impl)) {
             Map<String, String> conf = new LinkedHashMap<>();
             conf.put("brokerClusterName", Peers.CLUSTER);
             conf.put("brokerName", brokerName);
@@ -148,7 +155,7 @@ public final class BrokerUnderTest {
             Peers.track(process);
             process.awaitPort(port, Duration.ofSeconds(90)).awaitLog("boot success", Duration.ofSeconds(90));
         } else {
-            throw new IllegalArgumentException("broker.impl must be tsmq or java, not " + IMPL);
+            throw new IllegalArgumentException("broker.impl must be tsmq or java, not " + impl);
         }
         Peers.awaitBrokerInCluster(admin, brokerName, address(), Duration.ofSeconds(60));
         System.out.printf("[compat] %s ready (start #%d) in %d ms, store %s%n", process.describe(), starts,
