@@ -630,13 +630,13 @@ export class MessageStore {
   // ---- retention
 
   /**
-   * Used fraction of the disk holding `dir`, as Java computes it (UtilAll.getDiskPartitionSpaceUsedPercent:
-   * (total - free) / total, where free counts the blocks reserved for root). Replaceable in tests.
+   * Used fraction of the disk holding `dir`, as Java computes it (UtilAll.getDiskPartitionSpaceUsedPercent, 4.9.7
+   * and 5.x): used / (used + usable), df's view, where used = total - free and usable leaves out the blocks reserved
+   * for root, rounded up to whole percent. Replaceable in tests.
    */
   diskUsage = async (dir: string): Promise<number> => {
     try {
-      const s = await fsp.statfs(dir);
-      return s.blocks > 0 ? (s.blocks - s.bfree) / s.blocks : -1;
+      return diskUsedRatio(await fsp.statfs(dir));
     } catch {
       return -1;
     }
@@ -718,4 +718,13 @@ export class MessageStore {
     this.started = false;
     this.logger.info('store shut down', { root: this.config.storePathRootDir, maxOffset: this.commitLog.maxOffset });
   }
+}
+
+/** Java's disk ratio from a statfs result: used / (used + usable), rounded up to a whole percent; -1 if unknown. */
+export function diskUsedRatio(s: { blocks: number; bfree: number; bavail: number }): number {
+  if (s.blocks <= 0) return -1;
+  const used = s.blocks - s.bfree;
+  const entire = used + s.bavail;
+  if (entire <= 0) return -1;
+  return Math.ceil((used * 100) / entire) / 100;
 }

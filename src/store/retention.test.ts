@@ -3,6 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GetMessageStatus } from './get-message-result';
+import { diskUsedRatio } from './message-store';
 import { PutMessageStatus } from './put-message-result';
 import { message, openStore, smallConfig, tempDir } from './testing/helpers';
 
@@ -52,6 +53,14 @@ test('a nearly full disk refuses writes with SERVICE_NOT_AVAILABLE and cleans at
   assert.is((await store.putMessage(message('T', 0, 'room again'))).status, PutMessageStatus.PUT_OK);
   await store.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('disk ratio is Java\'s: used / (used + usable), rounded up to a whole percent (df\'s figure)', () => {
+  // A file system with root-reserved blocks: 1000 blocks, 930 free, 280 usable by others.
+  assert.is(diskUsedRatio({ blocks: 1000, bfree: 930, bavail: 280 }), 0.2);
+  assert.is(diskUsedRatio({ blocks: 100, bfree: 50, bavail: 50 }), 0.5);
+  assert.is(diskUsedRatio({ blocks: 3, bfree: 2, bavail: 2 }), 0.34);
+  assert.is(diskUsedRatio({ blocks: 0, bfree: 0, bavail: 0 }), -1);
 });
 
 test.run();

@@ -244,7 +244,7 @@ export class AdminBrokerProcessor implements RequestProcessor {
     const seconds = Math.floor((uptime % 60000) / 1000);
     let ratio = -1;
     try {
-      ratio = Math.round((await b.store.diskUsage(b.storeConfig.storePathRootDir)) * 100) / 100;
+      ratio = await b.store.diskUsage(b.storeConfig.storePathRootDir);
     } catch {
       ratio = -1;
     }
