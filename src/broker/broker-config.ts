@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { ConfigError } from '../common/errors';
-import { parseProperties } from '../common/java-properties';
+import { readPropertiesFile } from '../common/java-properties';
 import { applyProperties } from '../common/typed-config';
 import { defaultStoreConfig, type StoreConfig } from '../store/store-config';
 import { parseExporterType } from '../metrics/prometheus-exporter';
@@ -196,13 +195,7 @@ export function loadBrokerConfigs(opts: { configFile?: string; overrides?: Map<s
   };
   let source = 'defaults';
   if (opts.configFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(opts.configFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${opts.configFile}: ${(err as Error).message}`);
-    }
-    apply(parseProperties(text), opts.configFile);
+    apply(readPropertiesFile(opts.configFile), opts.configFile);
     source = opts.configFile;
   }
   if (opts.overrides && opts.overrides.size > 0) apply(opts.overrides, 'the command line');

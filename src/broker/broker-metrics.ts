@@ -81,7 +81,7 @@ export class BrokerMetrics implements RequestObserver {
 
   constructor(
     private readonly b: BrokerContext,
-    private readonly connections: () => Iterable<Connection>,
+    private readonly connectionCount: () => number,
     logger: Logger,
   ) {
     const limit = b.config.metricsOtelCardinalityLimit;
@@ -114,7 +114,7 @@ export class BrokerMetrics implements RequestObserver {
       new GaugeFamily('rocketmq_storage_flush_behind_bytes', 'CommitLog bytes written but not yet flushed.', () => [{ labels: STORE_LABELS, value: b.store.flushBehindBytes }]),
       new GaugeFamily('rocketmq_storage_dispatch_behind_bytes', 'CommitLog bytes not yet dispatched to the ConsumeQueues.', () => [{ labels: STORE_LABELS, value: b.store.dispatchBehindBytes }]),
       new GaugeFamily('rocketmq_storage_message_reserve_time_milliseconds', 'Age of the oldest message in the CommitLog.', () => this.reserveTime()),
-      new GaugeFamily('tsmq_connections', 'Open client connections (tsmq).', () => [{ labels: {}, value: countOf(this.connections()) }]),
+      new GaugeFamily('tsmq_connections', 'Open client connections (tsmq).', () => [{ labels: {}, value: this.connectionCount() }]),
     ];
     const common: Labels = {
       otel_scope_name: 'broker-meter',
@@ -275,12 +275,11 @@ export class BrokerMetrics implements RequestObserver {
           const brokerOffset = Math.max(0, b.store.maxOffsetInQueue(topic, q));
           let consumerOffset = b.offsets.queryOffset(group, topic, q);
           if (consumerOffset < 0) consumerOffset = brokerOffset;
-          let pullOffset = b.offsets.queryPullOffset(group, topic, q);
-          const inflightFrom = consumerOffset;
-          if (pullOffset < 0) pullOffset = 0;
+          // Java: no pull yet counts as pulled to 0 for inflight and as nothing ready.
+          const pulled = b.offsets.queryPullOffset(group, topic, q);
           row.lag += Math.max(0, brokerOffset - consumerOffset);
-          row.inflight += Math.max(0, pullOffset - inflightFrom);
-          const readyFrom = b.offsets.queryPullOffset(group, topic, q) < 0 ? brokerOffset : pullOffset;
+          row.inflight += Math.max(0, Math.max(0, pulled) - consumerOffset);
+          const readyFrom = pulled < 0 ? brokerOffset : pulled;
           row.ready += Math.max(0, brokerOffset - readyFrom);
           if (consumerOffset < brokerOffset) {
             const t = await b.store.messageStoreTimestamp(topic, q, consumerOffset);
@@ -339,8 +338,3 @@ function isSystemGroup(group: string): boolean {
   return group.toUpperCase().startsWith('CID_RMQ_SYS_');
 }
 
-function countOf(it: Iterable<unknown>): number {
-  let n = 0;
-  for (const _ of it) n++;
-  return n;
-}

@@ -3,7 +3,6 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { formatProperties } from '../common/java-properties';
 import { getLogger, type Logger } from '../common/logger';
 import { applyProperties } from '../common/typed-config';
-import type { Connection } from '../remoting/connection';
 import { RemotingServer } from '../remoting/remoting-server';
 import { RequestCode } from '../remoting/request-code';
 import { createRequest } from '../remoting/remoting-command';
@@ -94,7 +93,7 @@ export class BrokerController implements BrokerContext {
     this.holdService = new PullRequestHoldService((t, q) => this.store.maxOffsetInQueue(t, q), processors.pull.rerun, this.logger);
     const idle = { idleTimeoutMs: this.nettyConfig.serverChannelMaxIdleTimeSeconds * 1000 };
     if (this.config.metricsExporterType === 'PROM') {
-      this.metrics = new BrokerMetrics(this, () => this.allConnections(), getLogger('metrics'));
+      this.metrics = new BrokerMetrics(this, () => this.server.connections.size + this.vipServer.connections.size, getLogger('metrics'));
     } else if (this.config.metricsExporterType !== 'DISABLE') {
       this.logger.warn('metricsExporterType not served by tsmq: only PROM is; metrics are off', { metricsExporterType: this.config.metricsExporterType });
     }
@@ -135,11 +134,6 @@ export class BrokerController implements BrokerContext {
       if (topic === TIMER_TOPIC) this.timers.onArrival();
       else this.holdService.notifyMessageArriving(topic, queueId, logicOffset, tagsCode);
     });
-  }
-
-  private *allConnections(): Iterable<Connection> {
-    yield* this.server.connections;
-    yield* this.vipServer.connections;
   }
 
   namesrvAddrs(): string[] {

@@ -65,15 +65,26 @@ export const StatsName = {
   TOPIC_PUT_SIZE: 'TOPIC_PUT_SIZE',
   GROUP_GET_NUMS: 'GROUP_GET_NUMS',
   GROUP_GET_SIZE: 'GROUP_GET_SIZE',
-  SNDBCK_PUT_NUMS: 'SNDBCK_PUT_NUMS',
 } as const;
 
 export class BrokerStatsItems {
-  readonly sets = new Map<string, StatsItemSet>(Object.values(StatsName).map((n) => [n, new StatsItemSet(n)]));
+  private readonly topicPutNums = new StatsItemSet(StatsName.TOPIC_PUT_NUMS);
+  private readonly topicPutSize = new StatsItemSet(StatsName.TOPIC_PUT_SIZE);
+  private readonly groupGetNums = new StatsItemSet(StatsName.GROUP_GET_NUMS);
+  private readonly groupGetSize = new StatsItemSet(StatsName.GROUP_GET_SIZE);
+  readonly sets = new Map<string, StatsItemSet>([this.topicPutNums, this.topicPutSize, this.groupGetNums, this.groupGetSize].map((s) => [s.name, s]));
   private timers: NodeJS.Timeout[] = [];
 
-  set(name: keyof typeof StatsName): StatsItemSet {
-    return this.sets.get(name)!;
+  /** A send stored `msgs` messages of `bytes` in `topic`. */
+  recordPut(topic: string, msgs: number, bytes: number): void {
+    this.topicPutNums.add(topic, msgs);
+    this.topicPutSize.add(topic, bytes);
+  }
+
+  /** A pull handed `msgs` messages of `bytes` to `group` (key "topic@group", as Java names it). */
+  recordGet(topicAtGroup: string, msgs: number, bytes: number): void {
+    this.groupGetNums.add(topicAtGroup, msgs);
+    this.groupGetSize.add(topicAtGroup, bytes);
   }
 
   start(): void {
@@ -104,6 +115,6 @@ export class BrokerStatsItems {
 
   /** Per-second rate of a key over the last minute (consumeTps of GET_CONSUME_STATS). */
   minuteTps(name: keyof typeof StatsName, key: string): number {
-    return this.set(name).get(key)?.stats('minute').tps ?? 0;
+    return this.sets.get(name)?.get(key)?.stats('minute').tps ?? 0;
   }
 }

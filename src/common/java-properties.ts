@@ -1,8 +1,21 @@
+import fs from 'node:fs';
+import { ConfigError } from './errors';
 /**
  * java.util.Properties text: what broker.conf and namesrv.conf are written in, and the body of GET/UPDATE_*_CONFIG.
  * Parsing follows Properties.load: '#' and '!' comments, '=' or ':' or whitespace separators, backslash escapes and
  * line continuations. Keys keep their first-seen order so error messages and dumps read like the file.
  */
+/** A properties file's entries; a file that cannot be read is a ConfigError naming it. */
+export function readPropertiesFile(file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return parseProperties(text);
+}
+
 export function parseProperties(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const lines = text.split(/\r\n|\r|\n/);

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../common/errors';
-import { parseProperties } from '../common/java-properties';
+import { readPropertiesFile } from '../common/java-properties';
 import { applyProperties } from '../common/typed-config';
 
 /**
@@ -88,15 +86,7 @@ export function loadNamesrvConfig(opts: { configFile?: string; overrides: Map<st
     const b = applyProperties(metrics, props, source);
     return a.filter((k) => b.includes(k));
   };
-  if (opts.configFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(opts.configFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${opts.configFile}: ${(err as Error).message}`);
-    }
-    unknown = apply(parseProperties(text), opts.configFile);
-  }
+  if (opts.configFile) unknown = apply(readPropertiesFile(opts.configFile), opts.configFile);
   apply(opts.overrides, 'the command line');
   return { config, metrics, unknown };
 }

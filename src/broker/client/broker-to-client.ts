@@ -59,17 +59,19 @@ export async function resetOffset(b: BrokerContext, req: RemotingCommand, topic:
     if (target < 0) target = 0;
     table.push([{ topic, brokerName: b.config.brokerName, queueId: q }, isForce || target < consumerOffset ? target : consumerOffset]);
   }
-  const isC = req.language === LanguageCode.CPP;
-  const bodyText = isC
-    ? JSON.stringify({ offsetTable: table.map(([mq, offset]) => ({ brokerName: mq.brokerName, offset, queueId: mq.queueId, topic: mq.topic })) })
-    : `{"offsetTable":${mqKeyedMapJson(table.map(([mq, o]) => [mq, String(o)]))}}`;
+  const resetBody = `{"offsetTable":${mqKeyedMapJson(table.map(([mq, o]) => [mq, String(o)]))}}`;
+  // C++ clients read the table as a list (Java: ResetOffsetBodyForC); the admin's answer keeps the map.
+  const clientBody =
+    req.language === LanguageCode.CPP
+      ? JSON.stringify({ offsetTable: table.map(([mq, offset]) => ({ brokerName: mq.brokerName, offset, queueId: mq.queueId, topic: mq.topic })) })
+      : resetBody;
   const info = b.consumers.get(group);
   if (!info || info.channels.size === 0) {
     return createResponse(req, ResponseCode.CONSUMER_NOT_ONLINE, `Consumer not online, so can not reset offset, Group: ${group} Topic: ${topic} Timestamp: ${timestamp}`);
   }
   for (const c of info.channels.values()) {
     if (c.version < V3_0_7_SNAPSHOT) return createResponse(req, ResponseCode.SYSTEM_ERROR, `the client does not support this feature. version=${versionDesc(c.version)}`);
-    const push = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { topic, group, timestamp: String(timestamp), isForce: 'false' }, Buffer.from(bodyText, 'utf8'), req.serializeType);
+    const push = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { topic, group, timestamp: String(timestamp), isForce: 'false' }, Buffer.from(clientBody, 'utf8'), req.serializeType);
     try {
       c.conn.invokeOneway(push);
       b.logger.info('offset reset pushed to a consumer', { group, topic, clientId: c.clientId, timestamp });
@@ -78,7 +80,7 @@ export async function resetOffset(b: BrokerContext, req: RemotingCommand, topic:
     }
   }
   const res = createResponse(req, ResponseCode.SUCCESS);
-  res.body = Buffer.from(`{"offsetTable":${mqKeyedMapJson(table.map(([mq, o]) => [mq, String(o)]))}}`, 'utf8');
+  res.body = Buffer.from(resetBody, 'utf8');
   return res;
 }
 

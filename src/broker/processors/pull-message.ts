@@ -154,9 +154,7 @@ export class PullMessageProcessor implements RequestProcessor {
     if (res.code === ResponseCode.SUCCESS) {
       b.stats.getTotal += r.messages.length;
       b.metrics?.recordGet(h.topic, h.consumerGroup, r.messages.length, r.bufferTotalSize);
-      const statsKey = `${h.topic}@${h.consumerGroup}`;
-      b.statsItems.set('GROUP_GET_NUMS').add(statsKey, r.messages.length);
-      b.statsItems.set('GROUP_GET_SIZE').add(statsKey, r.bufferTotalSize);
+      b.statsItems.recordGet(`${h.topic}@${h.consumerGroup}`, r.messages.length, r.bufferTotalSize);
       res.bodyParts = r.messages;
       return res;
     }

@@ -160,8 +160,7 @@ export class SendMessageProcessor implements RequestProcessor {
     const a = result.appendResult;
     if (!isSendOk(result.status)) b.stats.putFailedTimes++;
     else if (a) {
-      b.statsItems.set('TOPIC_PUT_NUMS').add(topic, a.msgNum);
-      b.statsItems.set('TOPIC_PUT_SIZE').add(topic, a.wroteBytes);
+      b.statsItems.recordPut(topic, a.msgNum, a.wroteBytes);
       b.metrics?.recordPut(topic, messageTypeOf(props), a.msgNum, a.wroteBytes);
     }
     if (isOneway(req)) return null;
