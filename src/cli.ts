@@ -7,7 +7,7 @@ import { loadNamesrvConfig } from './namesrv/namesrv-config';
 import os from 'node:os';
 import path from 'node:path';
 import { BrokerController } from './broker/broker';
-import { loadBrokerConfigs } from './broker/broker-config';
+import { brokerConfigText, loadBrokerConfigs } from './broker/broker-config';
 import { decodeMessageId } from './store/message-id';
 import { probe, targetOfProcess, type ServerRole } from './ops/health-check';
 import { describeMessage, readMessages, verifyStore, type VerifyReport } from './store/store-inspector';
@@ -61,7 +61,7 @@ async function startBroker(argv: Record<string, unknown>): Promise<void> {
   configureLogging({ level: argv.logLevel as string | undefined, file: argv.logFile as string | undefined });
   const configs = loadBrokerConfigs({ configFile: argv.configFile as string | undefined, overrides: configOverrides(argv) });
   if (argv.printConfigItem) {
-    process.stdout.write([...Object.entries(configs.broker), ...Object.entries(configs.netty), ...Object.entries(configs.store)].map(([k, v]) => `${k}=${String(v)}`).join('\n') + '\n');
+    process.stdout.write(brokerConfigText(configs));
     return;
   }
   const broker = new BrokerController(configs);

@@ -154,6 +154,35 @@ test('pull: found, caught up (held, then woken by a send), moved, filtered', () 
   }),
 );
 
+test('offsets reset on the broker (useServerSideResetOffset): committed at once, handed to the next pull, older commits ignored until then', () =>
+  withBroker(async (addr, broker, client) => {
+    for (let i = 0; i < 6; i++) assert.is((await client.invoke(addr, sendV2('ResetTopic', 0, `m${i}`, {}), 3000)).code, 0);
+    broker.groups.find('cg');
+    const reset = (ext: Record<string, string>) => client.invoke(addr, createRequest(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'ResetTopic', group: 'cg', isForce: 'true', ...ext }), 3000);
+    const unknown = await client.invoke(addr, createRequest(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'ResetTopic', group: 'nobody', timestamp: '0', isForce: 'true' }), 3000);
+    assert.is(unknown.code, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, 'no consumer need be online, but the group must exist');
+    const outOfRange = await reset({ timestamp: '0', queueId: '0', offset: '9' });
+    assert.is(outOfRange.code, ResponseCode.SYSTEM_ERROR);
+    const r = await reset({ timestamp: '0', queueId: '0', offset: '2' });
+    assert.is(r.code, 0, r.remark);
+    assert.match(r.body!.toString(), /"queueId":0,"topic":"ResetTopic"\}:2/);
+    assert.is(broker.offsets.queryOffset('cg', 'ResetTopic', 0), 2, 'committed at once');
+    const stale = await client.invoke(addr, createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'ResetTopic', queueId: '0', commitOffset: '6' }), 3000);
+    assert.is(stale.remark, 'Offset has been previously reset');
+    assert.is(broker.offsets.queryOffset('cg', 'ResetTopic', 0), 2, 'a commit from before the reset does not undo it');
+    const moved = await client.invoke(addr, pull('ResetTopic', 0, 6), 3000);
+    assert.is(moved.code, ResponseCode.PULL_OFFSET_MOVED);
+    assert.is(moved.remark, 'OFFSET_RESET');
+    assert.is(moved.extFields?.nextBeginOffset, '2');
+    const after = await client.invoke(addr, pull('ResetTopic', 0, 2), 3000);
+    assert.is(after.code, ResponseCode.SUCCESS, 'the reset is handed out once');
+    // every read queue, by time: after the newest message means the end of each queue
+    const all = await reset({ timestamp: String(Date.now() + 60_000) });
+    assert.is(all.code, 0, all.remark);
+    assert.is(broker.offsets.queryOffset('cg', 'ResetTopic', 0), 6);
+  }),
+);
+
 test('heartbeat, consumer list, offsets, batch send, query by key and view by offset', () =>
   withBroker(async (addr, broker, client) => {
     const hb = {
@@ -167,7 +196,15 @@ test('heartbeat, consumer list, offsets, batch send, query by key and view by of
     assert.equal(JSON.parse(list.body!.toString()), { consumerIdList: ['10.0.0.1@1'] });
     const q0 = await client.invoke(addr, createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'T', queueId: '0' }), 3000);
     assert.is(q0.extFields?.offset, '0', 'a young queue starts at 0');
-    await client.invoke(addr, createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'T', queueId: '0', commitOffset: '7' }), 3000);
+    // 5.x keeps offsets only for known groups and topics
+    const unknownGroup = await client.invoke(addr, createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'nobody', topic: 'T', queueId: '0', commitOffset: '7' }), 3000);
+    assert.is(unknownGroup.code, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
+    assert.is(unknownGroup.remark, 'Group nobody not exist!');
+    const unknownTopic = await client.invoke(addr, createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'NoSuchTopic', queueId: '0', commitOffset: '7' }), 3000);
+    assert.is(unknownTopic.code, ResponseCode.TOPIC_NOT_EXIST);
+    broker.topics.createTopicIfAbsent('T', 4, 6);
+    const updated = await client.invoke(addr, createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'T', queueId: '0', commitOffset: '7' }), 3000);
+    assert.is(updated.code, 0, updated.remark);
     assert.is((await client.invoke(addr, createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: 'cg', topic: 'T', queueId: '0' }), 3000)).extFields?.offset, '7');
     const batch = createRequest(
       RequestCode.SEND_BATCH_MESSAGE,
@@ -188,6 +225,25 @@ test('heartbeat, consumer list, offsets, batch send, query by key and view by of
     assert.is((await client.invoke(addr, createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: '999999' }), 3000)).code, ResponseCode.SYSTEM_ERROR);
     const none = await client.invoke(addr, createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'nobody' }), 3000);
     assert.is(none.code, ResponseCode.CONSUMER_NOT_ONLINE);
+  }),
+);
+
+test('UPDATE_BROKER_CONFIG sets any key, accepted-only and netty ones too; GET_BROKER_CONFIG and the persisted file show it', () =>
+  withBroker(async (addr, broker, client) => {
+    const body = (props: string) => Buffer.from(props, 'utf8');
+    const up = await client.invoke(addr, createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, body('enablePopLog=true\nclientCloseSocketIfTimeout=false\nnoSuchKey=1\n')), 3000);
+    assert.is(up.code, ResponseCode.SUCCESS, up.remark);
+    const get = await client.invoke(addr, createRequest(RequestCode.GET_BROKER_CONFIG, {}), 3000);
+    assert.is(get.code, ResponseCode.SUCCESS);
+    const text = get.body!.toString('utf8');
+    assert.match(text, /^enablePopLog=true$/m);
+    assert.match(text, /^clientCloseSocketIfTimeout=false$/m);
+    assert.match(text, /^haListenPort=\d+$/m);
+    assert.not.match(text, /^noSuchKey=/m);
+    assert.not.match(text, /^storePathCommitLog=/m);
+    assert.is(broker.storeConfig.haListenPort, broker.nettyConfig.listenPort + 1);
+    const saved = fs.readFileSync(path.join(broker.storeConfig.storePathRootDir, 'config', 'broker.properties'), 'utf8');
+    assert.match(saved, /^enablePopLog=true$/m);
   }),
 );
 

@@ -1,15 +1,12 @@
-import os from 'node:os';
 import { writeFileAtomic } from '../common/atomic-file';
-import { formatProperties } from '../common/java-properties';
 import { getLogger, type Logger } from '../common/logger';
-import { applyProperties } from '../common/typed-config';
 import { RemotingServer } from '../remoting/remoting-server';
 import { RequestCode } from '../remoting/request-code';
 import { createRequest } from '../remoting/remoting-command';
 import { MessageStore } from '../store/message-store';
 import { encodeSocketAddress } from '../store/socket-address';
 import type { StoreConfig } from '../store/store-config';
-import type { BrokerConfig, BrokerConfigs, BrokerNettyConfig } from './broker-config';
+import { applyBrokerProperties, brokerConfigText, type BrokerConfig, type BrokerConfigs, type BrokerNettyConfig } from './broker-config';
 import type { BrokerContext } from './broker-context';
 import { BrokerMetrics } from './broker-metrics';
 import { BrokerStats } from './broker-stats';
@@ -27,14 +24,6 @@ import { TransactionalMessageService } from './transaction/transactional-message
 import { UniqIdGenerator } from './uniq-id';
 import { SubscriptionGroupManager } from './subscription-group-manager';
 import { TopicConfigManager } from './topic-config-manager';
-
-/** The first non-internal IPv4 address (Java: RemotingUtil.getLocalAddress), else loopback. */
-export function localAddress(): string {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
 
 /**
  * The broker (Java: BrokerController): config, store, managers, the main and VIP servers, name server
@@ -74,8 +63,6 @@ export class BrokerController implements BrokerContext {
     this.storeConfig = configs.store;
     this.nettyConfig = configs.netty;
     this.logger = getLogger('broker');
-    if (!this.config.brokerIP1) this.config.brokerIP1 = localAddress();
-    if (!this.config.brokerIP2) this.config.brokerIP2 = this.config.brokerIP1;
     this.brokerAddr = `${this.config.brokerIP1}:${this.nettyConfig.listenPort}`;
     this.storeHost = encodeSocketAddress(this.config.brokerIP1, this.nettyConfig.listenPort);
     const root = this.storeConfig.storePathRootDir;
@@ -116,7 +103,7 @@ export class BrokerController implements BrokerContext {
         brokerName: this.config.brokerName,
         brokerId: this.config.brokerId,
         brokerAddr: this.brokerAddr,
-        haServerAddr: `${this.config.brokerIP2}:${this.nettyConfig.haListenPort}`,
+        haServerAddr: `${this.config.brokerIP2}:${this.storeConfig.haListenPort}`,
       },
       this.topics,
       this.logger,
@@ -137,7 +124,7 @@ export class BrokerController implements BrokerContext {
   }
 
   namesrvAddrs(): string[] {
-    return this.config.namesrvAddr
+    return (this.config.namesrvAddr ?? '')
       .split(';')
       .map((s) => s.trim())
       .filter(Boolean);
@@ -201,12 +188,13 @@ export class BrokerController implements BrokerContext {
   }
 
   configText(): string {
-    return formatProperties([...Object.entries(this.config), ...Object.entries(this.nettyConfig), ...Object.entries(this.storeConfig)]);
+    return brokerConfigText({ broker: this.config, store: this.storeConfig, netty: this.nettyConfig, fileOnly: this.configs.fileOnly });
   }
 
+  /** Java: Configuration#update. Keys no config has are ignored, except those the config file brought. */
   async updateConfig(props: Map<string, string>, source: string): Promise<void> {
-    applyProperties(this.config, props, source);
-    applyProperties(this.storeConfig, props, source);
+    const unknown = applyBrokerProperties({ broker: this.config, store: this.storeConfig, netty: this.nettyConfig }, props, source);
+    for (const k of unknown) if (this.configs.fileOnly.has(k)) this.configs.fileOnly.set(k, props.get(k)!.trim());
     this.logger.info('broker config updated', { keys: [...props.keys()], source });
     if (props.has('brokerPermission')) {
       // The name servers learn of it at once, with a new topic data version so they take the topics' perms again.

@@ -12,6 +12,8 @@ const SEP = '@';
 export class ConsumerOffsetManager {
   readonly offsetTable = new Map<string, Map<number, number>>();
   readonly pullOffsetTable = new Map<string, Map<number, number>>();
+  /** Offsets reset on the server side and not yet handed to a pull, "topic@group" -> queueId -> offset. */
+  private readonly resetOffsetTable = new Map<string, Map<number, number>>();
   private readonly file: ConfigFile;
   private dirty = false;
 
@@ -43,6 +45,28 @@ export class ConsumerOffsetManager {
     if (!m) this.offsetTable.set(key, (m = new Map()));
     m.set(queueId, offset);
     this.dirty = true;
+  }
+
+  /** A reset on the server side: committed at once, and handed to the queue's next pull (Java: assignResetOffset). */
+  assignResetOffset(group: string, topic: string, queueId: number, offset: number): void {
+    if (!topic || !group || queueId < 0 || offset < 0) return;
+    const key = topic + SEP + group;
+    let m = this.resetOffsetTable.get(key);
+    if (!m) this.resetOffsetTable.set(key, (m = new Map()));
+    m.set(queueId, offset);
+    this.commitOffset(group, topic, queueId, offset);
+  }
+
+  hasOffsetReset(group: string, topic: string, queueId: number): boolean {
+    return this.resetOffsetTable.get(topic + SEP + group)?.has(queueId) ?? false;
+  }
+
+  /** The pending reset of a queue, removed as it is returned. */
+  queryThenEraseResetOffset(group: string, topic: string, queueId: number): number | undefined {
+    const m = this.resetOffsetTable.get(topic + SEP + group);
+    const offset = m?.get(queueId);
+    if (offset !== undefined) m!.delete(queueId);
+    return offset;
   }
 
   /** The committed offset, or -1 (Java's "none"). */

@@ -39,8 +39,8 @@ export class NamesrvRegistrar {
 
   start(periodMs: number): void {
     const period = Math.min(60000, Math.max(10000, periodMs));
-    void this.registerAll();
-    this.timer = setInterval(() => void this.registerAll(), period);
+    void this.registerAll(true);
+    this.timer = setInterval(() => void this.registerAll(true), period);
     this.timer.unref();
   }
 
@@ -66,9 +66,15 @@ export class NamesrvRegistrar {
     return Buffer.from(JSON.stringify({ filterServerList: [], topicConfigSerializeWrapper: wrapper }), 'utf8');
   }
 
-  async registerAll(): Promise<void> {
+  /**
+   * Registers with every name server. The start-up and periodic rounds (`checkOrderConfig`) also take the name
+   * server's ORDER_TOPIC_CONFIG table from the first answer that has one, and mark those topics order=true (Java:
+   * BrokerController#handleRegisterBrokerResult); registrations after a topic change do not.
+   */
+  async registerAll(checkOrderConfig = false): Promise<void> {
     const addrs = this.namesrvAddrs();
     if (addrs.length === 0) return;
+    let orderTableTaken = false;
     const body = this.body();
     const crc = zlib.crc32(body) & 0x7fffffff;
     await Promise.all(
@@ -89,8 +95,15 @@ export class NamesrvRegistrar {
         );
         try {
           const res = await this.client.invoke(addr, req, this.timeoutMs);
-          if (res.code !== ResponseCode.SUCCESS) this.logger.warn('name server refused the registration', { namesrv: addr, code: res.code, remark: res.remark });
-          else this.logger.debug('registered with name server', { namesrv: addr, topics: this.topics.table.size });
+          if (res.code !== ResponseCode.SUCCESS) {
+            this.logger.warn('name server refused the registration', { namesrv: addr, code: res.code, remark: res.remark });
+            return;
+          }
+          this.logger.debug('registered with name server', { namesrv: addr, topics: this.topics.table.size });
+          if (checkOrderConfig && !orderTableTaken && res.body && res.body.length > 0) {
+            orderTableTaken = true;
+            this.topics.updateOrderTopicConfig(orderTopicsOf(res.body, addr, this.logger));
+          }
         } catch (err) {
           this.logger.warn('cannot register with name server; will retry', { namesrv: addr, error: (err as Error).message });
         }
@@ -121,5 +134,16 @@ export class NamesrvRegistrar {
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
     this.client.close();
+  }
+}
+
+/** The topics of a REGISTER_BROKER answer's KVTable body ({"table":{"<topic>":"<brokerName>:<queues>;..."}}). */
+function orderTopicsOf(body: Buffer, namesrv: string, logger: Logger): string[] {
+  try {
+    const table = (JSON.parse(body.toString('utf8')) as { table?: Record<string, unknown> }).table;
+    return table && typeof table === 'object' ? Object.keys(table) : [];
+  } catch (err) {
+    logger.warn('name server answered the registration with a body that is not a KV table; order topics not taken', { namesrv, error: (err as Error).message });
+    return [];
   }
 }

@@ -114,6 +114,11 @@ export class SubscriptionGroupManager {
     return c;
   }
 
+  /** Whether the group is known, without creating it (Java: containsSubscriptionGroup). */
+  contains(group: string): boolean {
+    return this.table.has(group);
+  }
+
   update(c: SubscriptionGroupConfig): void {
     const old = this.table.get(c.groupName);
     this.table.set(c.groupName, c);

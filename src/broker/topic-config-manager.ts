@@ -52,6 +52,10 @@ export class TopicConfigManager {
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_SCHEDULE_TOPIC, 18, 18));
     if (c.traceTopicEnable) this.put(newTopicConfig(c.msgTraceTopicName, 1, 1));
     this.put(newTopicConfig(`${c.brokerClusterName}_REPLY_TOPIC`, 1, 1));
+    // 5.x's POP revive log and slave-acting-master sync topics: tsmq serves neither feature, but Java 5 brokers
+    // create and register them, and mqadmin's topicList and wipeWritePerm count them
+    this.put(newTopicConfig(`rmq_sys_REVIVE_LOG_${c.brokerClusterName}`, c.reviveQueueNum, c.reviveQueueNum));
+    this.put(newTopicConfig(`rmq_sys_SYNC_BROKER_MEMBER_${c.brokerName}`, 1, 1, PERM_INHERIT));
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC, 1, 1));
     this.put(newTopicConfig(TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC, 1, 1));
     if (c.timerWheelEnable) this.put(newTopicConfig('rmq_sys_wheel_timer', 1, 1));
@@ -125,6 +129,23 @@ export class TopicConfigManager {
     this.logger.info('topic created', { topic, queues: queueNums, perm });
     this.changed();
     return tc;
+  }
+
+  /**
+   * Marks the topics the name servers list under ORDER_TOPIC_CONFIG as ordered (Java: updateOrderTopicConfig). Like
+   * Java it never unmarks one: the name server's table is not kept in step, so mqadmin's updateTopic decides that.
+   */
+  updateOrderTopicConfig(orderTopics: string[]): void {
+    let changed = false;
+    for (const topic of orderTopics) {
+      const tc = this.table.get(topic);
+      if (tc && !tc.order) {
+        tc.order = true;
+        changed = true;
+        this.logger.info('topic marked ordered by the name servers\' ORDER_TOPIC_CONFIG', { topic });
+      }
+    }
+    if (changed) this.changed();
   }
 
   updateTopicConfig(tc: TopicConfig): void {

@@ -9,6 +9,8 @@ export enum GetMessageStatus {
   OFFSET_TOO_SMALL = 'OFFSET_TOO_SMALL',
   NO_MATCHED_LOGIC_QUEUE = 'NO_MATCHED_LOGIC_QUEUE',
   NO_MESSAGE_IN_QUEUE = 'NO_MESSAGE_IN_QUEUE',
+  /** Not from the store: the broker answers a pull of a queue reset on the server side with its new offset. */
+  OFFSET_RESET = 'OFFSET_RESET',
 }
 
 /**

@@ -389,44 +389,36 @@ export class MessageStore {
   }
 
   /**
-   * The queue offset nearest to `timestamp` by store time (Java 4.9 ConsumeQueue#getOffsetInQueueByTime: the exact
-   * match, or whichever neighbour is closer).
+   * The queue offset of `timestamp` by store time, as RocketMQ 5 finds it (ConsumeQueue#getOffsetInQueueByTime and
+   * ConsumeQueueStore's clamp to [min, max]): 'lower' is the first message stored at or after it (the max offset when
+   * every message is older, so a reset to "now" skips them all); 'upper' the last stored at or before it (the min
+   * offset when none is). Units whose CommitLog record was deleted count as older.
    */
-  async offsetInQueueByTime(topic: string, queueId: number, timestamp: number): Promise<number> {
+  async offsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: 'lower' | 'upper' = 'lower'): Promise<number> {
     const cq = this.consumeQueues.find(topic, queueId);
     if (!cq || cq.maxOffsetInQueue === 0) return 0;
-    let low = cq.minOffsetInQueue;
-    let high = cq.maxOffsetInQueue - 1;
-    let left = -1;
-    let right = -1;
-    let leftTime = -1;
-    let rightTime = -1;
+    const min = cq.minOffsetInQueue;
+    const max = cq.maxOffsetInQueue;
     const minPhy = this.commitLog.minOffset;
-    while (high >= low) {
+    // first offset in [min, max) whose store time is >= timestamp (lower) or > timestamp (upper), else max
+    let low = min;
+    let high = max;
+    while (low < high) {
       const mid = Math.floor((low + high) / 2);
       const unit = await cq.getUnit(mid);
-      if (!unit) return 0;
+      if (!unit) return min;
+      let after: boolean;
       if (unit[0] < minPhy) {
-        low = mid + 1;
-        left = mid;
-        continue;
-      }
-      const t = await this.pickupStoreTimestamp(unit[0], unit[1]);
-      if (t < 0) return 0;
-      if (t === timestamp) return mid;
-      if (t > timestamp) {
-        high = mid - 1;
-        right = mid;
-        rightTime = t;
+        after = false;
       } else {
-        low = mid + 1;
-        left = mid;
-        leftTime = t;
+        const t = await this.pickupStoreTimestamp(unit[0], unit[1]);
+        if (t < 0) return min;
+        after = boundary === 'lower' ? t >= timestamp : t > timestamp;
       }
+      if (after) high = mid;
+      else low = mid + 1;
     }
-    if (leftTime === -1) return right === -1 ? cq.minOffsetInQueue : right;
-    if (rightTime === -1) return left;
-    return Math.abs(timestamp - leftTime) > Math.abs(timestamp - rightTime) ? right : left;
+    return boundary === 'lower' ? low : Math.max(min, low - 1);
   }
 
   private isTheBatchFull(sizePy: number, maxMsgNums: number, bufferTotal: number, messageTotal: number, isInDisk: boolean): boolean {

@@ -152,8 +152,20 @@ export function defineContract(test: (name: string, fn: () => Promise<void>) => 
       assert.is(shared.messages.length, 32, 'capped at the requested number');
       const batchKey = await store.queryMessage(TOPIC, 'bkey-3', 32, 0, Date.now() + 1000);
       assert.is(batchKey.messages.length, 1);
+      // RocketMQ 5's boundaries: lower = first stored at or after, upper = last stored at or before
+      const max = store.maxOffsetInQueue(TOPIC, 2);
       assert.is(await store.offsetInQueueByTime(TOPIC, 2, 0), 0);
-      assert.is(await store.offsetInQueueByTime(TOPIC, 2, Date.now() + 60000), store.maxOffsetInQueue(TOPIC, 2) - 1);
+      assert.is(await store.offsetInQueueByTime(TOPIC, 2, 0, 'upper'), 0);
+      assert.is(await store.offsetInQueueByTime(TOPIC, 2, Date.now() + 60000), max, 'after the newest: the max offset');
+      assert.is(await store.offsetInQueueByTime(TOPIC, 2, Date.now() + 60000, 'upper'), max - 1);
+      const t5 = await store.messageStoreTimestamp(TOPIC, 2, 5);
+      const lower = await store.offsetInQueueByTime(TOPIC, 2, t5);
+      const upper = await store.offsetInQueueByTime(TOPIC, 2, t5, 'upper');
+      assert.ok(lower <= 5 && upper >= 5, `5 lies in [${lower}, ${upper}]`);
+      assert.is(await store.messageStoreTimestamp(TOPIC, 2, lower), t5);
+      assert.is(await store.messageStoreTimestamp(TOPIC, 2, upper), t5);
+      if (lower > 0) assert.ok((await store.messageStoreTimestamp(TOPIC, 2, lower - 1)) < t5);
+      if (upper < max - 1) assert.ok((await store.messageStoreTimestamp(TOPIC, 2, upper + 1)) > t5);
       assert.ok((await store.earliestMessageTime(TOPIC, 2)) > 0);
     }),
   );

@@ -85,6 +85,39 @@ export async function resetOffset(b: BrokerContext, req: RemotingCommand, topic:
 }
 
 /**
+ * INVOKE_BROKER_TO_RESET_OFFSET with useServerSideResetOffset (RocketMQ 5's default; Java:
+ * AdminBrokerProcessor#resetOffsetInner): the broker commits the offsets itself and hands each to the queue's next
+ * pull, so the group need not be online. One queue (queueId >= 0, to `offset` when given) or every read queue; a
+ * negative timestamp means the end of the queue.
+ */
+export async function resetOffsetOnServer(b: BrokerContext, req: RemotingCommand, topic: string, group: string, queueId: number, timestamp: number, offset: number | undefined): Promise<RemotingCommand> {
+  if (b.storeConfig.brokerRole === 'SLAVE') return createResponse(req, ResponseCode.SYSTEM_ERROR, 'Can not reset offset in slave broker');
+  const tc = b.topics.get(topic);
+  if (!tc) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} does not exist`);
+  if (!b.groups.contains(group)) return createResponse(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${group} does not exist`);
+  const at = (q: number) => (timestamp < 0 ? b.store.maxOffsetInQueue(topic, q) : b.store.offsetInQueueByTime(topic, q, timestamp));
+  const table: Array<[MessageQueue, string]> = [];
+  const queues = queueId >= 0 ? [queueId] : Array.from({ length: tc.readQueueNums }, (_, q) => q);
+  for (const q of queues) {
+    let target: number;
+    if (queueId >= 0 && offset !== undefined && offset !== -1) {
+      const min = b.store.minOffsetInQueue(topic, q);
+      const max = b.store.maxOffsetInQueue(topic, q);
+      if ((min >= 0 && offset < min) || offset > max + 1) return createResponse(req, ResponseCode.SYSTEM_ERROR, `Target offset ${offset} not in consume queue range [${min}-${max}]`);
+      target = offset;
+    } else {
+      target = await at(q);
+    }
+    table.push([{ topic, brokerName: b.config.brokerName, queueId: q }, String(target)]);
+  }
+  for (const [mq, o] of table) b.offsets.assignResetOffset(group, topic, mq.queueId, Number(o));
+  b.logger.info('consumer offsets reset on the broker', { group, topic, queues: table.map(([mq, o]) => `${mq.queueId}:${o}`).join(' ') });
+  const res = createResponse(req, ResponseCode.SUCCESS);
+  res.body = Buffer.from(`{"offsetTable":${mqKeyedMapJson(table)}}`, 'utf8');
+  return res;
+}
+
+/**
  * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (Java: Broker2Client#getConsumeStatus): GET_CONSUMER_STATUS_FROM_CLIENT to the
  * group's clients (or the one whose client id is `clientAddr`), their queue offsets gathered by client id.
  */

@@ -13,8 +13,10 @@ import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
 import type { BrokerContext } from '../broker-context';
 import { toSubscriptionGroupConfig } from '../subscription-group-manager';
-import { callConsumer, getConsumerStatus, resetOffset } from '../client/broker-to-client';
+import { callConsumer, getConsumerStatus, resetOffset, resetOffsetOnServer } from '../client/broker-to-client';
 import { decodeMessageId } from '../../store/message-id';
+import { commitLogDir as commitLogDirOf } from '../../store/store-config';
+import { javaDoubleString } from '../../common/typed-config';
 import { isSystemTopic, TopicValidator, validateTopic } from '../topic-validator';
 
 const json = (req: RemotingCommand, body: string | object, ext?: Record<string, string>): RemotingCommand => {
@@ -119,8 +121,16 @@ export class AdminBrokerProcessor implements RequestProcessor {
         return callConsumer(b, req, requiredString(ext, 'consumerGroup'), requiredString(ext, 'clientId'), { ...ext });
       case RequestCode.CONSUME_MESSAGE_DIRECTLY:
         return this.consumeMessageDirectly(req);
-      case RequestCode.INVOKE_BROKER_TO_RESET_OFFSET:
-        return resetOffset(b, req, requiredString(ext, 'topic'), requiredString(ext, 'group'), requiredLong(ext, 'timestamp'), optionalBool(ext, 'isForce') ?? false);
+      case RequestCode.INVOKE_BROKER_TO_RESET_OFFSET: {
+        const topic = requiredString(ext, 'topic');
+        const group = requiredString(ext, 'group');
+        const timestamp = requiredLong(ext, 'timestamp');
+        if (b.config.useServerSideResetOffset) {
+          const offset = optionalString(ext, 'offset');
+          return resetOffsetOnServer(b, req, topic, group, optionalInt(ext, 'queueId') ?? -1, timestamp, offset === undefined ? undefined : requiredLong(ext, 'offset'));
+        }
+        return resetOffset(b, req, topic, group, timestamp, optionalBool(ext, 'isForce') ?? false);
+      }
       case RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS:
         return getConsumerStatus(b, req, requiredString(ext, 'topic'), requiredString(ext, 'group'), optionalString(ext, 'clientAddr'));
       case RequestCode.VIEW_BROKER_STATS_DATA: {
@@ -215,7 +225,9 @@ export class AdminBrokerProcessor implements RequestProcessor {
     const topic = optionalString(ext, 'topic') ?? requiredString(ext, 'Topic');
     const queueId = optionalInt(ext, 'queueId') ?? requiredInt(ext, 'QueueId');
     const timestamp = requiredLong(ext, 'timestamp');
-    const offset = await this.b.store.offsetInQueueByTime(topic, queueId, timestamp);
+    // RocketMQ 5 clients may name the boundary (BoundaryType, sent by its name); older ones mean LOWER
+    const boundary = optionalString(ext, 'boundaryType')?.toLowerCase() === 'upper' ? 'upper' : 'lower';
+    const offset = await this.b.store.offsetInQueueByTime(topic, queueId, timestamp, boundary);
     return createResponse(req, ResponseCode.SUCCESS, undefined, { offset: String(offset) });
   }
 
@@ -242,6 +254,7 @@ export class AdminBrokerProcessor implements RequestProcessor {
     const hours = Math.floor((uptime % 86400000) / 3600000);
     const minutes = Math.floor((uptime % 3600000) / 60000);
     const seconds = Math.floor((uptime % 60000) / 1000);
+    const commitLogDir = commitLogDirOf(b.storeConfig);
     let ratio = -1;
     try {
       ratio = await b.store.diskUsage(b.storeConfig.storePathRootDir);
@@ -262,37 +275,51 @@ export class AdminBrokerProcessor implements RequestProcessor {
       getFoundTps: s.tps('found'),
       getMissTps: s.tps('miss'),
       getTotalTps: s.tps('pulls'),
-      // 4.9.x spells it with one r (clusterList reads it and fails without it); 5.x with two.
-      getTransferedTps: s.tps('get'),
       getTransferredTps: s.tps('get'),
-      putMessageTimesTotal: String(s.putTotal),
+      // Java counts one put when there was none, so the average divides by at least 1
+      putMessageTimesTotal: String(Math.max(1, s.putTotal)),
       putMessageSizeTotal: String(s.putSizeTotal),
       putMessageFailedTimes: String(s.putFailedTimes),
-      putMessageAverageSize: String(s.putTotal > 0 ? s.putSizeTotal / s.putTotal : 0),
+      putMessageAverageSize: javaDouble(s.putSizeTotal / Math.max(1, s.putTotal)),
+      putMessageEntireTimeMax: String(s.putMessageEntireTimeMax),
+      putMessageDistributeTime: s.putDistribution(),
+      putLatency99: s.putLatencyPx(0.99).toFixed(2),
+      putLatency999: s.putLatencyPx(0.999).toFixed(2),
+      getMessageEntireTimeMax: String(s.getMessageEntireTimeMax),
+      dispatchMaxBuffer: '0',
       // One event loop, no thread-pool queues: nothing ever waits in one.
       sendThreadPoolQueueSize: '0',
       sendThreadPoolQueueCapacity: String(b.config.sendThreadPoolQueueCapacity),
       pullThreadPoolQueueSize: '0',
       pullThreadPoolQueueCapacity: String(b.config.pullThreadPoolQueueCapacity),
+      litePullThreadPoolQueueSize: '0',
+      litePullThreadPoolQueueCapacity: String(b.config.litePullThreadPoolQueueCapacity),
       queryThreadPoolQueueSize: '0',
       queryThreadPoolQueueCapacity: String(b.config.queryThreadPoolQueueCapacity),
+      ackThreadPoolQueueSize: '0',
+      ackThreadPoolQueueCapacity: String(b.config.ackThreadPoolQueueCapacity),
       EndTransactionQueueSize: '0',
       EndTransactionThreadPoolQueueCapacity: String(b.config.endTransactionPoolQueueCapacity),
       sendThreadPoolQueueHeadWaitTimeMills: '0',
       pullThreadPoolQueueHeadWaitTimeMills: '0',
+      litePullThreadPoolQueueHeadWaitTimeMills: '0',
       queryThreadPoolQueueHeadWaitTimeMills: '0',
+      ackThreadPoolQueueHeadWaitTimeMills: '0',
       pageCacheLockTimeMills: '0',
       earliestMessageTimeStamp: String(await b.store.earliestStoreTime()),
       commitLogDiskRatio: String(ratio),
+      // 5.x also gives the ratio per commit-log directory (storePathCommitLog may list several)
+      [`commitLogDiskRatio_${commitLogDir}`]: String(ratio),
       consumeQueueDiskRatio: String(ratio),
-      commitLogDirCapacity: dirCapacity(b.storeConfig.storePathRootDir),
+      commitLogDirCapacity: dirCapacity(commitLogDir),
       commitLogMinOffset: String(b.store.minPhyOffset),
       commitLogMaxOffset: String(b.store.maxPhyOffset),
       dispatchBehindBytes: String(b.store.dispatchBehindBytes),
       bootTimestamp: String(b.bootTimestamp),
       runtime: `[ ${days} days, ${hours} hours, ${minutes} minutes, ${seconds} seconds ]`,
       startAcceptSendRequestTimeStamp: String(b.config.startAcceptSendRequestTimeStamp),
-      remainTransientStoreBufferNumbs: '0',
+      // Java's count without a transient store pool (tsmq has none) is Integer.MAX_VALUE
+      remainTransientStoreBufferNumbs: '2147483647',
       remainHowManyDataToFlush: humanReadableBytes(b.store.flushBehindBytes),
       timerReadBehind: '0',
       timerOffsetBehind: '0',
@@ -300,6 +327,8 @@ export class AdminBrokerProcessor implements RequestProcessor {
       timerEnqueueTps: '0.0',
       timerDequeueTps: '0.0',
     };
+    // RocketMQ 4.x spelled the transferred rate with one r; its clusterList reads that key and fails without it
+    if (req.version < MQVersion.V5_0_0) table.getTransferedTps = table.getTransferredTps!;
     return json(req, { table });
   }
 
@@ -434,8 +463,7 @@ export class AdminBrokerProcessor implements RequestProcessor {
 
 /** A double as fastjson writes one: always with a fraction (0.0, 12.5). */
 function javaDouble(v: number): string {
-  if (!Number.isFinite(v)) return 'null';
-  return Number.isInteger(v) ? `${v}.0` : String(v);
+  return Number.isFinite(v) ? javaDoubleString(v) : 'null';
 }
 
 /** Java MixAll.humanReadableByteCount(bytes, false): "512 B", "1.5 KiB", "3.0 MiB". */
@@ -449,7 +477,8 @@ export function humanReadableBytes(bytes: number): string {
 function dirCapacity(dir: string): string {
   try {
     const s = fs.statfsSync(dir);
-    return `Total : ${humanReadableBytes(s.blocks * s.bsize)}, Free : ${humanReadableBytes(s.bavail * s.bsize)}.`;
+    // Java's File#getFreeSpace: every free block, the root-reserved ones included
+    return `Total : ${humanReadableBytes(s.blocks * s.bsize)}, Free : ${humanReadableBytes(s.bfree * s.bsize)}.`;
   } catch {
     return 'Total : 0 B, Free : 0 B.';
   }

@@ -28,6 +28,13 @@ export class ConsumerManageProcessor implements RequestProcessor {
         const topic = requiredString(ext, 'topic');
         const queueId = requiredInt(ext, 'queueId');
         const offset = requiredLong(ext, 'commitOffset');
+        // 5.x stores offsets only for known groups and topics (mqadmin cloneGroupOffset to a new group fails so)
+        if (!this.b.groups.contains(group)) return createResponse(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${group} not exist!`);
+        if (!this.b.topics.get(topic)) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} not exist!`);
+        // a reset on the server side wins over the client's older commits until the queue's next pull takes it
+        if (this.b.config.useServerSideResetOffset && this.b.offsets.hasOffsetReset(group, topic, queueId)) {
+          return createResponse(req, ResponseCode.SUCCESS, 'Offset has been previously reset');
+        }
         this.b.offsets.commitOffset(group, topic, queueId, offset);
         return createResponse(req, ResponseCode.SUCCESS);
       }

@@ -6,7 +6,7 @@ import { requestCodeNotSupported, type RequestContext, type RequestProcessor } f
 import { RequestCode } from '../../remoting/request-code';
 import { ResponseCode } from '../../remoting/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/remoting-command';
-import { GetMessageStatus, type MessageFilter } from '../../store/get-message-result';
+import { GetMessageStatus, type GetMessageResult, type MessageFilter } from '../../store/get-message-result';
 import { readRecordProperties } from '../../store/message-decoder';
 import { compileSql92, type Sql92Filter } from '../filter/sql92';
 import type { BrokerContext } from '../broker-context';
@@ -112,7 +112,17 @@ export class PullMessageProcessor implements RequestProcessor {
       const tagSub = sub;
       filter = { isMatchedByConsumeQueue: (code: number) => tagMatches(tagSub, code) };
     }
-    const r = await b.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, Math.max(1, h.maxMsgNums), filter);
+    // A queue reset on the server side (useServerSideResetOffset) answers its next pull with the new offset; the
+    // client then drops its queue, commits that offset and pulls again from it
+    const resetTo = b.offsets.queryThenEraseResetOffset(h.consumerGroup, h.topic, h.queueId);
+    let r: GetMessageResult;
+    if (b.config.useServerSideResetOffset && resetTo !== undefined) {
+      r = offsetResetResult(resetTo, b.store.minOffsetInQueue(h.topic, h.queueId), b.store.maxOffsetInQueue(h.topic, h.queueId));
+    } else {
+      const getStart = Date.now();
+      r = await b.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, Math.max(1, h.maxMsgNums), filter);
+      b.stats.recordGetTime(Date.now() - getStart);
+    }
     const res = createResponse(req, ResponseCode.SUCCESS, r.status, {
       suggestWhichBrokerId: '0',
       nextBeginOffset: String(r.nextBeginOffset),
@@ -137,6 +147,7 @@ export class PullMessageProcessor implements RequestProcessor {
         break;
       case GetMessageStatus.OFFSET_OVERFLOW_BADLY:
       case GetMessageStatus.OFFSET_TOO_SMALL:
+      case GetMessageStatus.OFFSET_RESET:
         res.code = ResponseCode.PULL_OFFSET_MOVED;
         break;
     }
@@ -181,4 +192,8 @@ function clampSuspend(h: PullMessageRequestHeader): number {
   const t = h.suspendTimeoutMillis;
   if (t > 60_000) return Math.min(Math.floor(t / 1_000_000), 60_000) || 15_000;
   return Math.max(0, t);
+}
+
+function offsetResetResult(nextBeginOffset: number, minOffset: number, maxOffset: number): GetMessageResult {
+  return { status: GetMessageStatus.OFFSET_RESET, messages: [], queueOffsets: [], nextBeginOffset, minOffset, maxOffset, bufferTotalSize: 0, suggestPullingFromSlave: false };
 }

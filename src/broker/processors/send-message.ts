@@ -126,6 +126,7 @@ export class SendMessageProcessor implements RequestProcessor {
     const wait = props.get(MessageConst.WAIT) !== 'false';
     const bornHost = this.bornHost(ctx.conn.remoteAddress);
     let result: PutMessageResult;
+    const putStart = Date.now();
     if (batch) {
       result = await b.store.putMessages(
         { topic, queueId, sysFlag: h.sysFlag, bornTimestamp: h.bornTimestamp, bornHost, storeHost: b.storeHost, reconsumeTimes, body, batchPropertiesString: '' },
@@ -157,6 +158,7 @@ export class SendMessageProcessor implements RequestProcessor {
         result = await putMessage(b, inner, props, wait);
       }
     }
+    b.stats.recordPutTime(Date.now() - putStart);
     const a = result.appendResult;
     if (!isSendOk(result.status)) b.stats.putFailedTimes++;
     else if (a) {

@@ -19,7 +19,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * {@code <dir>/store}. It can be stopped with SIGTERM and started again on the same port and store.
  *
  * <p>tsmq: {@code node dist/cli.js broker -n <ns> --brokerIP1 127.0.0.1 --brokerName <name> --brokerClusterName
- * CompatCluster --listenPort <p> --storePathRootDir <dir>/store --mappedFileSizeCommitLog 104857600 --logLevel info}
+ * CompatCluster --listenPort <p> --storePathRootDir <dir>/store --storePathCommitLog <dir>/store/commitlog
+ * --mappedFileSizeCommitLog 104857600 --logLevel info}
  * (+ {@link #DEFAULT_CONF} and any extra broker.conf keys as {@code --key value}); stdout/stderr into {@code <dir>/process.log}
  * ({@code process-2.log}, ... after restarts). Java: {@code java-peers.sh broker <version> <dir>/broker.conf}.
  *
@@ -38,6 +39,8 @@ public final class BrokerUnderTest {
     static final Map<String, String> DEFAULT_CONF = Map.of("waitTimeMillsInSendQueue", "1000");
 
     private final String impl;
+    /** Whose jars run a Java broker: a client version of java-peers.sh (its server version, see Peers#serverVersion). */
+    private final String peersVersion;
     private final String brokerName;
     private final String namesrvAddr;
     private final Map<String, String> extraConf;
@@ -47,8 +50,10 @@ public final class BrokerUnderTest {
     private ManagedProcess process;
     private int starts;
 
-    private BrokerUnderTest(String impl, String brokerName, String namesrvAddr, Map<String, String> extraConf) {
+    private BrokerUnderTest(String impl, String peersVersion, String brokerName, String namesrvAddr,
+            Map<String, String> extraConf) {
         this.impl = impl;
+        this.peersVersion = peersVersion;
         this.brokerName = brokerName;
         this.namesrvAddr = namesrvAddr;
         this.extraConf = new LinkedHashMap<>(DEFAULT_CONF);
@@ -65,7 +70,13 @@ public final class BrokerUnderTest {
 
     /** A broker of the given implementation (tsmq or java), whatever {@code broker.impl} says: for side-by-side tests. */
     public static BrokerUnderTest start(String impl, String brokerName, String namesrvAddr, Map<String, String> extraConf) {
-        BrokerUnderTest b = new BrokerUnderTest(impl, brokerName, namesrvAddr, extraConf);
+        return start(impl, Peers.VERSION, brokerName, namesrvAddr, extraConf);
+    }
+
+    /** As above, a Java broker running the jars of {@code peersVersion} rather than this run's version. */
+    public static BrokerUnderTest start(String impl, String peersVersion, String brokerName, String namesrvAddr,
+            Map<String, String> extraConf) {
+        BrokerUnderTest b = new BrokerUnderTest(impl, peersVersion, brokerName, namesrvAddr, extraConf);
         b.startProcess();
         return b;
     }
@@ -115,6 +126,7 @@ public final class BrokerUnderTest {
             conf.put("brokerClusterName", Peers.CLUSTER);
             conf.put("listenPort", Integer.toString(port));
             conf.put("storePathRootDir", store.toString());
+            conf.put("storePathCommitLog", store.resolve("commitlog").toString());
             conf.put("mappedFileSizeCommitLog", "104857600");
             conf.put("logLevel", System.getProperty("tsmq.broker.logLevel", "info"));
             conf.putAll(extraConf);
@@ -149,8 +161,8 @@ public final class BrokerUnderTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            process = ManagedProcess.start("broker", "java broker " + Peers.serverVersion(),
-                List.of("bash", Peers.SCRIPT.toString(), "broker", Peers.VERSION, dir.resolve("broker.conf").toString()),
+            process = ManagedProcess.start("broker", "java broker " + Peers.serverVersion(peersVersion),
+                List.of("bash", Peers.SCRIPT.toString(), "broker", peersVersion, dir.resolve("broker.conf").toString()),
                 dir, port, Peers.javaPeerEnv(), logName);
             Peers.track(process);
             process.awaitPort(port, Duration.ofSeconds(90)).awaitLog("boot success", Duration.ofSeconds(90));

@@ -162,7 +162,30 @@ public final class Peers {
 
     /** The version of the Java name server/broker jars (4.9.8 is not on Maven Central: 4.9.7 is used). */
     public static String serverVersion() {
-        return VERSION.equals("4.9.8") ? "4.9.7" : VERSION;
+        return serverVersion(VERSION);
+    }
+
+    /** The server version java-peers.sh runs for client version {@code version}. */
+    public static String serverVersion(String version) {
+        return version.equals("4.9.8") ? "4.9.7" : version;
+    }
+
+    /** Makes sure the Java peers of {@code version} are fetched ({@code java-peers.sh fetch}, quick when present). */
+    public static void fetchPeers(String version) {
+        try {
+            Process p = new ProcessBuilder("bash", SCRIPT.toString(), "fetch", version)
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("java-peers.sh fetch " + version + " failed:\n" + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A TCP port that is free now and not handed out before (range 15000-29999, below the ephemeral range). */
@@ -208,11 +231,11 @@ public final class Peers {
 
     // ------------------------------------------------------------------------------------------ processes
 
-    private static void requirePeers() {
-        Path lib = HOME.resolve("compat-tests/java-peers/target/lib-" + VERSION + "/server");
+    private static void requirePeers(String version) {
+        Path lib = HOME.resolve("compat-tests/java-peers/target/lib-" + version + "/server");
         if (!Files.isDirectory(lib)) {
-            throw new IllegalStateException("Java peers for " + VERSION + " are not fetched (" + lib + " missing); run: "
-                + SCRIPT + " fetch " + VERSION);
+            throw new IllegalStateException("Java peers for " + version + " are not fetched (" + lib + " missing); run: "
+                + SCRIPT + " fetch " + version);
         }
     }
 
@@ -249,11 +272,16 @@ public final class Peers {
 
     /** An Apache RocketMQ name server; its kv config file is {@code <dir>/kvConfig.json}. */
     public static ManagedProcess startJavaNamesrv(String name) {
-        requirePeers();
+        return startJavaNamesrv(name, VERSION);
+    }
+
+    /** As above, running the jars of {@code peersVersion} rather than this run's version. */
+    public static ManagedProcess startJavaNamesrv(String name, String peersVersion) {
+        requirePeers(peersVersion);
         int port = freePort();
         Path dir = newDir(name);
-        ManagedProcess p = ManagedProcess.start(name, "java namesrv " + serverVersion(),
-            List.of("bash", SCRIPT.toString(), "namesrv", VERSION, Integer.toString(port), dir.toString()),
+        ManagedProcess p = ManagedProcess.start(name, "java namesrv " + serverVersion(peersVersion),
+            List.of("bash", SCRIPT.toString(), "namesrv", peersVersion, Integer.toString(port), dir.toString()),
             dir, port, javaPeerEnv());
         CLASS_PROCESSES.add(p);
         p.awaitPort(port, Duration.ofSeconds(60)).awaitLog("boot success", Duration.ofSeconds(30));
@@ -288,7 +316,7 @@ public final class Peers {
      * Returns once it has logged "boot success" (printed after its first registration round).
      */
     public static ManagedProcess startJavaBroker(String name, String brokerName, String namesrvAddr) {
-        requirePeers();
+        requirePeers(VERSION);
         int port = freeBrokerPort();
         Path dir = newDir(name);
         Path store = dir.resolve("store");
