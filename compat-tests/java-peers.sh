@@ -17,7 +17,7 @@
 # Heap sizes (this machine: 2 cores, 24 GB; Apache's scripts ask for 8 GB / 4 GB):
 #   broker : -Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g -XX:+UseG1GC   (no AlwaysPreTouch)
 #   namesrv: -Xms256m -Xmx256m -XX:+UseG1GC
-#   mqadmin: -Xms64m -Xmx256m
+#   mqadmin: -Xms64m -Xmx256m -XX:-UsePerfData
 # Override with JAVA_PEERS_BROKER_OPTS / JAVA_PEERS_NAMESRV_OPTS / JAVA_PEERS_TOOLS_OPTS.
 #
 # rocketmq-namesrv and rocketmq-broker 4.9.8 are not published on Maven Central (only the 4.9.8 client-side
@@ -50,7 +50,9 @@ JDK_OPENS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.
 
 BROKER_OPTS="${JAVA_PEERS_BROKER_OPTS:--server -Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g -XX:+UseG1GC}"
 NAMESRV_OPTS="${JAVA_PEERS_NAMESRV_OPTS:--server -Xms256m -Xmx256m -XX:+UseG1GC}"
-TOOLS_OPTS="${JAVA_PEERS_TOOLS_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+# -XX:-UsePerfData: two tools JVMs started at once may collide on /tmp/hsperfdata_<user>/<pid> and print a
+# warning on stdout, which the parity test would read as output
+TOOLS_OPTS="${JAVA_PEERS_TOOLS_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData}"
 
 need_lib() {
   local d; d="$(libdir "$1")/$2"
