@@ -58,11 +58,14 @@ export class ConsumerOffsetManager {
   }
 
   hasOffsetReset(group: string, topic: string, queueId: number): boolean {
+    if (this.resetOffsetTable.size === 0) return false;
     return this.resetOffsetTable.get(topic + SEP + group)?.has(queueId) ?? false;
   }
 
   /** The pending reset of a queue, removed as it is returned. */
   queryThenEraseResetOffset(group: string, topic: string, queueId: number): number | undefined {
+    // every pull asks: no key is built while no reset is pending
+    if (this.resetOffsetTable.size === 0) return undefined;
     const m = this.resetOffsetTable.get(topic + SEP + group);
     const offset = m?.get(queueId);
     if (offset !== undefined) m!.delete(queueId);

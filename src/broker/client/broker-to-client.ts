@@ -96,7 +96,7 @@ export async function resetOffsetOnServer(b: BrokerContext, req: RemotingCommand
   if (!tc) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} does not exist`);
   if (!b.groups.contains(group)) return createResponse(req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${group} does not exist`);
   const at = (q: number) => (timestamp < 0 ? b.store.maxOffsetInQueue(topic, q) : b.store.offsetInQueueByTime(topic, q, timestamp));
-  const table: Array<[MessageQueue, string]> = [];
+  const table: Array<[MessageQueue, number]> = [];
   const queues = queueId >= 0 ? [queueId] : Array.from({ length: tc.readQueueNums }, (_, q) => q);
   for (const q of queues) {
     let target: number;
@@ -108,12 +108,12 @@ export async function resetOffsetOnServer(b: BrokerContext, req: RemotingCommand
     } else {
       target = await at(q);
     }
-    table.push([{ topic, brokerName: b.config.brokerName, queueId: q }, String(target)]);
+    table.push([{ topic, brokerName: b.config.brokerName, queueId: q }, target]);
   }
-  for (const [mq, o] of table) b.offsets.assignResetOffset(group, topic, mq.queueId, Number(o));
+  for (const [mq, o] of table) b.offsets.assignResetOffset(group, topic, mq.queueId, o);
   b.logger.info('consumer offsets reset on the broker', { group, topic, queues: table.map(([mq, o]) => `${mq.queueId}:${o}`).join(' ') });
   const res = createResponse(req, ResponseCode.SUCCESS);
-  res.body = Buffer.from(`{"offsetTable":${mqKeyedMapJson(table)}}`, 'utf8');
+  res.body = Buffer.from(`{"offsetTable":${mqKeyedMapJson(table.map(([mq, o]) => [mq, String(o)]))}}`, 'utf8');
   return res;
 }
 

@@ -194,12 +194,18 @@ class MqadminParityIT {
     /** Both sides' results of one command. */
     record Outputs(Peers.MqadminResult java, Peers.MqadminResult tsmq, String javaMasked, String tsmqMasked) {}
 
-    /** Runs one command on both sides at once and masks each output. */
-    static Outputs run(String... args) {
+    /** Runs one command on both sides at once: the Java result, then tsmq's. */
+    static Peers.MqadminResult[] runBoth(String... args) {
         CompletableFuture<Peers.MqadminResult> j = CompletableFuture.supplyAsync(() -> Peers.mqadmin(expand(java, args)));
         CompletableFuture<Peers.MqadminResult> t = CompletableFuture.supplyAsync(() -> Peers.mqadmin(expand(tsmq, args)));
-        Peers.MqadminResult jr = j.join();
-        Peers.MqadminResult tr = t.join();
+        return new Peers.MqadminResult[] {j.join(), t.join()};
+    }
+
+    /** Runs one command on both sides at once and masks each output. */
+    static Outputs run(String... args) {
+        Peers.MqadminResult[] both = runBoth(args);
+        Peers.MqadminResult jr = both[0];
+        Peers.MqadminResult tr = both[1];
         String what = "mqadmin " + String.join(" ", args);
         assertEquals(jr.exitCode(), tr.exitCode(), what + " exit code\n" + jr.describe() + "\n" + tr.describe());
         assertFalse(jr.stdout().isBlank(), what + ": the Java side printed nothing\n" + jr.describe());
@@ -244,10 +250,9 @@ class MqadminParityIT {
 
     /** Runs a command that fails on the Java side; the causes on stderr, masked, must be equal. */
     static void parityOfFailure(String... args) {
-        CompletableFuture<Peers.MqadminResult> j = CompletableFuture.supplyAsync(() -> Peers.mqadmin(expand(java, args)));
-        CompletableFuture<Peers.MqadminResult> t = CompletableFuture.supplyAsync(() -> Peers.mqadmin(expand(tsmq, args)));
-        Peers.MqadminResult jr = j.join();
-        Peers.MqadminResult tr = t.join();
+        Peers.MqadminResult[] both = runBoth(args);
+        Peers.MqadminResult jr = both[0];
+        Peers.MqadminResult tr = both[1];
         String what = "mqadmin " + String.join(" ", args);
         String jc = java.normalize(cause(jr.stderr()));
         assertFalse(jc.isEmpty(), what + ": the Java side did not fail\n" + jr.describe());
