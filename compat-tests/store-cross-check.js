@@ -145,6 +145,15 @@ function work(...p) {
   return path.join(WORK, ...p);
 }
 
+// Each JVM's store binds an HA listen port. Handing them out in turn from a block below the ephemeral range
+// (32768 and up on Linux) keeps the at most opts.jobs concurrent runs apart, and away from outgoing connections.
+const HA_PORT_BASE = 21000;
+const HA_PORT_SPAN = 2000;
+let haPortTurn = 0;
+function nextHaPort() {
+  return HA_PORT_BASE + (haPortTurn++ % HA_PORT_SPAN);
+}
+
 /** Runs store-tool.sh; resolves with the parsed JSON lines (never rejects). */
 function java(version, args, label) {
   return jvmSlot(
@@ -157,7 +166,7 @@ function java(version, args, label) {
         try {
           child = spawn('bash', [TOOL, version, ...args], {
             stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...process.env, LC_ALL: process.env.LC_ALL || 'C.UTF-8' },
+            env: { ...process.env, LC_ALL: process.env.LC_ALL || 'C.UTF-8', STORE_TOOL_HA_PORT: String(nextHaPort()) },
           });
         } catch (e) {
           resolve({ label, code: -1, lines: [], records: [], error: String(e), ms: 0 });

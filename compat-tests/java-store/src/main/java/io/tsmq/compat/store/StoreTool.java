@@ -259,11 +259,18 @@ public final class StoreTool {
         for (Map.Entry<String, Object> e : cfg.entrySet()) {
             setProperty(c, e.getKey(), e.getValue());
         }
-        // the HA service listens on haListenPort (default 10912): use a free one so several tools
-        // (or a Java broker) can run at the same time
+        // the HA service listens on haListenPort (default 10912), so several tools (or a Java broker) at once
+        // need distinct ports. The cross-check hands each run its own port below the ephemeral range: a port
+        // probed with ServerSocket(0) and closed again could be taken by another run, or by an outgoing
+        // connection, before the store binds it.
         if (!cfg.containsKey("haListenPort")) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                c.setHaListenPort(s.getLocalPort());
+            String given = System.getenv("STORE_TOOL_HA_PORT");
+            if (given != null && !given.isEmpty()) {
+                c.setHaListenPort(Integer.parseInt(given));
+            } else {
+                try (ServerSocket s = new ServerSocket(0)) {
+                    c.setHaListenPort(s.getLocalPort());
+                }
             }
         }
         return c;
