@@ -115,8 +115,9 @@ class MqadminParityIT {
             // the test JVM's own objects and clocks, printed by the client in its running info
             s = s.replaceAll("@[0-9a-f]{5,8}\\b", "@<hash>");
             s = s.replaceAll("\\b20\\d{12}(\\d{3})?\\b", "<time>");
-            // the client's own per-minute pull and consume rates (#Consumer RT&TPS# of its running info)
-            s = s.replaceAll("(?m)^(\\S+\\s+)\\d+\\.\\d{2}(\\s+\\d+\\.\\d{2}){4}\\s+\\d+\\s*$", "$1<client rates>");
+            // the client's own per-minute pull and consume rates (#Consumer RT&TPS# of its running info); the
+            // figures are right-aligned, so the padding before them goes with them
+            s = s.replaceAll("(?m)^(\\S+)\\s+\\d+\\.\\d{2}(\\s+\\d+\\.\\d{2}){4}\\s+\\d+\\s*$", "$1 <client rates>");
             return s.strip();
         }
     }
@@ -324,8 +325,10 @@ class MqadminParityIT {
     @Test @Order(1)
     void clusterList() {
         // rates and the age of the oldest message depend on when each side's workload ran;
-        // the timer wheel's read and offset lag (#Timer) moves on its own in Java
-        parity(text -> text.replaceAll("\\d+\\.\\d{2}\\(", "<tps>(").replaceAll("\\d+-\\d+\\(", "<timer>(").replaceAll("(?m)(\\s)\\d+\\.\\d{2}(\\s+\\d\\.\\d{4})", "$1<hours>$2"),
+        // the timer wheel's read and offset lag (#Timer) moves on its own in Java. The columns are padded to the
+        // width of those figures, so the runs of spaces are compared as one space.
+        parity(text -> text.replaceAll("\\d+\\.\\d{2}\\(", "<tps>(").replaceAll("\\d+-\\d+\\(", "<timer>(")
+                .replaceAll("(?m)(\\s)\\d+\\.\\d{2}(\\s+\\d\\.\\d{4})", "$1<hours>$2").replaceAll("[ \\t]+", " "),
             "clusterList", "-n", "{ns}");
     }
 
