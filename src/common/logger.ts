@@ -17,6 +17,12 @@ const lineFormat = winston.format.printf((info) => {
   return `${String(timestamp)} ${level.padEnd(5)} [${String(component ?? 'tsmq')}] ${String(message)}${rest}`;
 });
 
+/**
+ * Every line carries the time it was logged. winston's timestamp() keeps a `timestamp` already on the entry, so a
+ * metadata field of that name would stand in for the time; this format always sets it.
+ */
+export const logFormat = winston.format.combine(winston.format.timestamp({ format: () => new Date().toISOString() }), lineFormat);
+
 let root: winston.Logger | undefined;
 
 export function configureLogging(options: { level?: string; file?: string } = {}): winston.Logger {
@@ -31,7 +37,7 @@ export function configureLogging(options: { level?: string; file?: string } = {}
   }
   root = winston.createLogger({
     level,
-    format: winston.format.combine(winston.format.timestamp(), lineFormat),
+    format: logFormat,
     transports,
   });
   return root;

@@ -74,7 +74,7 @@ export async function resetOffset(b: BrokerContext, req: RemotingCommand, topic:
     const push = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { topic, group, timestamp: String(timestamp), isForce: 'false' }, Buffer.from(clientBody, 'utf8'), req.serializeType);
     try {
       c.conn.invokeOneway(push);
-      b.logger.info('offset reset pushed to a consumer', { group, topic, clientId: c.clientId, timestamp });
+      b.logger.info('offset reset pushed to a consumer', { group, topic, clientId: c.clientId, resetToMillis: timestamp });
     } catch (err) {
       b.logger.warn('offset reset could not be pushed', { group, topic, clientId: c.clientId, error: describeError(err) });
     }

@@ -621,6 +621,25 @@ class MqadminParityIT {
         assertEquals(tsmqBefore + COUNT, tsmq.consumed.get(), "tsmq consumed the topic again");
     }
 
+    /**
+     * With useServerSideResetOffset=false (4.x's way, still a 5.3.3 key) a broker hands the reset to the online
+     * consumers as RESET_CONSUMER_CLIENT_OFFSET: each client moves its queues back and consumes all 40 again.
+     */
+    @Test @Order(10)
+    void resetOffsetByTimePushedToTheClients() throws Exception {
+        parity("updateBrokerConfig", "-n", "{ns}", "-b", "{broker}", "-k", "useServerSideResetOffset", "-v", "false");
+        for (Side s : List.of(java, tsmq)) {
+            assertEquals("false", s.admin.getBrokerConfig(s.broker.address()).getProperty("useServerSideResetOffset"),
+                s.impl + " broker took useServerSideResetOffset=false");
+        }
+        int javaBefore = java.consumed.get();
+        int tsmqBefore = tsmq.consumed.get();
+        parity("resetOffsetByTime", "-n", "{ns}", "-g", PUSH_GROUP, "-t", TOPIC, "-s", "{startMillis}");
+        Clients.await(Duration.ofSeconds(60), () -> java.consumed.get() >= javaBefore + COUNT && tsmq.consumed.get() >= tsmqBefore + COUNT);
+        assertEquals(javaBefore + COUNT, java.consumed.get(), "the Java side consumed the topic again");
+        assertEquals(tsmqBefore + COUNT, tsmq.consumed.get(), "tsmq consumed the topic again");
+    }
+
     @Test @Order(8)
     void wipeAndAddWritePerm() {
         parity("wipeWritePerm", "-n", "{ns}", "-b", "broker-a");
